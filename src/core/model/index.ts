@@ -1,0 +1,7 @@
+export * from './conversation.ts'
+export * from './ids.ts'
+export * from './integration.ts'
+export * from './json.ts'
+export * from './message.ts'
+export * from './participant.ts'
+export * from './remote-address.ts'

@@ -1,0 +1,20 @@
+export interface BlobMeta {
+  readonly name: string
+  readonly mediaType: string
+  readonly sizeBytes: number
+}
+
+export interface StoredBlob {
+  readonly key: string
+  readonly meta: BlobMeta
+}
+
+export interface BlobStore {
+  put(data: Uint8Array, meta: Omit<BlobMeta, 'sizeBytes'>): Promise<StoredBlob>
+  get(key: string): Promise<{ readonly data: Uint8Array; readonly meta: BlobMeta } | undefined>
+  /** An absolute URL that serves the blob until `ttlMs` from now, signed with HMAC. */
+  signedUrl(key: string, ttlMs: number): string
+  /** Checks a signed URL's parameters; false when forged or expired. */
+  verify(key: string, expiresAtMs: number, signature: string): boolean
+  delete(key: string): Promise<void>
+}

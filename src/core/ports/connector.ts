@@ -1,0 +1,110 @@
+import type { InboundEnvelope, IncomingMessage, ReceiptStatus } from '../events.ts'
+import type { Integration } from '../model/integration.ts'
+import type { MessageContent } from '../model/message.ts'
+import type { BackendIdentity, Participant } from '../model/participant.ts'
+import type { RemoteAddress } from '../model/remote-address.ts'
+import type { Logger } from './logger.ts'
+
+/** The bytes and headers of one webhook call, as the HTTP edge received them. */
+export interface RawRequest {
+  readonly method: string
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly query: Readonly<Record<string, string | undefined>>
+  readonly rawBody: Buffer
+  /** The public URL the request was addressed to (for signatures that cover it). */
+  readonly url: string
+}
+
+export interface RawResponse {
+  readonly status: number
+  readonly contentType?: string
+  readonly body?: string
+}
+
+/**
+ * One inbound HTTP surface of a connector, mounted at
+ * `POST /webhooks/{connector kind}/{integrationId}{path}`. Verify and parse only: no remote
+ * calls, no business rules (Graph and Genesys drop slow endpoints).
+ */
+export interface WebhookRoute {
+  readonly name: string
+  readonly path: string
+  /** Answered before authentication, e.g. Graph's `validationToken` echo. */
+  handshake?(req: RawRequest): RawResponse | undefined
+  /** Authenticates the caller over the raw bytes. Throws AuthenticationError. */
+  verify(req: RawRequest, integration: Integration): Promise<void>
+  /** Wire body → envelopes. Throws InvalidInputError. Must not call remotes. */
+  parse(req: RawRequest, integration: Integration): Promise<InboundEnvelope[]>
+  /** Status answered after the durable write (default 202). */
+  readonly ackStatus?: number
+}
+
+export interface SendContext {
+  /** Same key on every retry, so a retried send is applied once where the remote dedupes. */
+  readonly idempotencyKey: string
+  readonly signal?: AbortSignal
+  readonly log: Logger
+}
+
+export interface Sent {
+  readonly remoteMessageId: string
+}
+
+export interface OutgoingMessage {
+  readonly content: MessageContent
+  readonly sender: Participant
+  /** ISO 8601. */
+  readonly occurredAt: string
+}
+
+/** Static facts that let flows degrade without vendor checks. */
+export interface Capabilities {
+  readonly text: { readonly format: 'markdown' | 'html' | 'plain'; readonly maxLength: number }
+  readonly attachments: false | { readonly maxBytes: number }
+  readonly typing: boolean
+  readonly receipts: boolean
+}
+
+interface IntegrationClient {
+  readonly capabilities: Capabilities
+  /** Sends one normalized message; throws a classified BridgeError. */
+  send(to: RemoteAddress, message: OutgoingMessage, ctx: SendContext): Promise<Sent>
+  sendTyping?(to: RemoteAddress, ctx: SendContext): Promise<void>
+}
+
+/** The Microsoft side: where customers and partners write. */
+export interface ChannelClient extends IntegrationClient {
+  /** True when the sender is this bridge (its bot or service account): the loop guard. */
+  isOwnEcho(sender: Participant): boolean
+  /** Fetches a message a basic notification pointed to; undefined when it no longer exists. */
+  fetchMessage?(
+    address: RemoteAddress,
+    resource: string,
+    ctx: SendContext,
+  ): Promise<IncomingMessage | undefined>
+  /** Downloads an attachment from an allowed host with the integration's credentials. */
+  download?(
+    url: string,
+    ctx: SendContext & { maxBytes: number },
+  ): Promise<{ data: Uint8Array; mediaType: string }>
+}
+
+/** The contact-center side: where agents answer. */
+export interface BackendClient extends IntegrationClient {
+  /** How the customer appears to the backend. */
+  identify(participant: Participant, channel: RemoteAddress): BackendIdentity
+  /** Builds the backend address for a customer identity. */
+  addressFor(identity: BackendIdentity): RemoteAddress
+  sendReceipt?(
+    to: RemoteAddress,
+    remoteMessageId: string,
+    status: ReceiptStatus,
+    reason: string | undefined,
+    ctx: SendContext,
+  ): Promise<void>
+  download?(
+    url: string,
+    ctx: SendContext & { maxBytes: number },
+  ): Promise<{ data: Uint8Array; mediaType: string }>
+}
