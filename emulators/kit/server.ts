@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 
 import type { Fault, FaultInjector } from './faults.ts'
@@ -65,4 +67,13 @@ export async function applyFault(
     reply.header('retry-after', String(fault.retryAfterSeconds))
   await reply.code(fault.status).send(fault.body ?? defaultBody(fault))
   return true
+}
+
+/** The test-only certificate in ./tls, for emulators that must speak HTTPS. */
+export function emulatorTls(): { key: Buffer; cert: Buffer } {
+  const dir = new URL('./tls/', import.meta.url)
+  return {
+    key: readFileSync(new URL('key.pem', dir)),
+    cert: readFileSync(new URL('cert.pem', dir)),
+  }
 }

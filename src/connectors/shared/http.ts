@@ -1,0 +1,58 @@
+/**
+ * The one HTTP client every connector uses (implementation: ./http-client.ts, on undici).
+ * It owns rate limiting per remote key, Retry-After, backoff with jitter for idempotent calls,
+ * a circuit breaker per remote key, and the classification of failures into BridgeErrors.
+ */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  readonly url: string
+  readonly headers?: Readonly<Record<string, string>>
+  /** Sent as-is. Mutually exclusive with `json` and `form`. */
+  readonly body?: string | Uint8Array
+  readonly json?: unknown
+  readonly form?: Readonly<Record<string, string>>
+  /** Rate-limit and circuit key, e.g. `genesys:{clientId}`; omit for unmetered calls. */
+  readonly rateKey?: string
+  readonly timeoutMs?: number
+  readonly signal?: AbortSignal
+  /**
+   * True when replaying the request cannot apply it twice (GET, PUT, or the remote dedupes on an
+   * id we send). Only idempotent requests are retried in-process after 5xx or a timeout; others
+   * fail with RemoteAmbiguousError when the outcome is unknown.
+   */
+  readonly idempotent?: boolean
+  /** Retries inside this call for 429/5xx (default 2); the job queue retries beyond that. */
+  readonly maxRetries?: number
+  /** Refuses bodies larger than this (default 25 MB). */
+  readonly maxResponseBytes?: number
+  /**
+   * Adds the Authorization header. On a 401 the client calls `refresh()` once (which re-reads
+   * the secret and fetches a new token) and retries once.
+   */
+  readonly auth?: HttpAuth
+}
+
+export interface HttpAuth {
+  header(): Promise<string>
+  refresh(): Promise<void>
+}
+
+export interface HttpResponse {
+  readonly status: number
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+  text(): string
+  json<T = unknown>(): T
+}
+
+export interface HttpClient {
+  /**
+   * Resolves with 2xx/3xx responses (redirects are not followed). Throws:
+   * RemoteUnavailableError (429 with retryAfterMs, 5xx, connection errors, timeouts of
+   * idempotent calls, open circuit), RemoteAmbiguousError (timeout of a non-idempotent call
+   * after the request was sent), RemoteAuthError (401/403 after one refresh),
+   * RemoteRejectedError (other 4xx; the remote's error code in details, never its raw body).
+   */
+  request(req: HttpRequest): Promise<HttpResponse>
+}
