@@ -1,0 +1,23 @@
+import type { BlobStore } from '../../core/ports/blob-store.ts'
+import type { Clock } from '../../core/ports/clock.ts'
+import type { Logger } from '../../core/ports/logger.ts'
+import type { Metrics } from '../../core/ports/metrics.ts'
+import type { RateLimiter } from '../../core/ports/rate-limiter.ts'
+import type { SecretStore } from '../../core/ports/secrets.ts'
+import type { StateRepository } from '../../core/ports/store.ts'
+import type { HttpClient } from './http.ts'
+
+/** Everything a connector may use from the outside world, all through ports. */
+export interface ConnectorDeps {
+  readonly http: HttpClient
+  readonly clock: Clock
+  readonly log: Logger
+  readonly secrets: SecretStore
+  readonly blobs: BlobStore
+  readonly limiter: RateLimiter
+  readonly metrics: Metrics
+  /** Durable small state: conversation references, catch-up cursors. */
+  readonly state: StateRepository
+  /** The bridge's public base URL (webhooks are mounted under it), without a trailing slash. */
+  readonly publicUrl: string
+}
