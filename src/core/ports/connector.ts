@@ -108,3 +108,42 @@ export interface BackendClient extends IntegrationClient {
     ctx: SendContext & { maxBytes: number },
   ): Promise<{ data: Uint8Array; mediaType: string }>
 }
+
+/** Optional capability of channel clients whose remote pushes through expiring subscriptions. */
+export interface SubscriptionKeeping {
+  /** Creates missing subscriptions and renews those about to expire. */
+  keepSubscriptions(now: Date, ctx: SendContext): Promise<void>
+  /** Reacts to a lifecycle event; returns the addresses whose history must be caught up. */
+  onLifecycle(
+    subscriptionId: string,
+    lifecycle: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed',
+    ctx: SendContext,
+  ): Promise<RemoteAddress[]>
+  /** Every address the integration watches (catch-up after downtime). */
+  watchedAddresses(): Promise<RemoteAddress[]>
+}
+
+/** Optional capability: replay what was missed after a gap, oldest first, without doubles. */
+export interface Resyncing {
+  catchUp(address: RemoteAddress, ctx: SendContext): Promise<InboundEnvelope[]>
+  /** Called after the caller durably stored what catchUp returned. */
+  commitCatchUp(address: RemoteAddress, envelopes: readonly InboundEnvelope[]): Promise<void>
+}
+
+export const canKeepSubscriptions = <T extends object>(c: T): c is T & SubscriptionKeeping =>
+  'keepSubscriptions' in c
+export const canResync = <T extends object>(c: T): c is T & Resyncing => 'catchUp' in c
+
+/**
+ * One connector: its webhooks and a factory for per-integration clients. `open` must not do
+ * network I/O, so a bad credential on one integration cannot stop the process from starting.
+ */
+export interface ConnectorDefinition<Deps = unknown> {
+  readonly kind: Integration['kind']
+  readonly side: 'channel' | 'backend'
+  readonly displayName: string
+  /** Validates an integration's settings; throws with the path of the bad field. */
+  parseSettings(input: unknown): unknown
+  webhooks(deps: Deps): readonly WebhookRoute[]
+  open(integration: Integration, deps: Deps): ChannelClient | BackendClient
+}
