@@ -1,0 +1,13 @@
+import type { HttpAuth } from '../../shared/http.ts'
+import type { TokenProvider } from './app-token.ts'
+
+export type { AppTokenOptions, TokenProvider } from './app-token.ts'
+export { createAppTokenProvider, identityRateKey } from './app-token.ts'
+
+/** Bearer auth for `HttpRequest.auth`: a 401 makes the HttpClient call `refresh()` once. */
+export function httpAuth(provider: TokenProvider): HttpAuth {
+  return {
+    header: async () => `Bearer ${await provider.getToken()}`,
+    refresh: () => provider.refresh(),
+  }
+}
