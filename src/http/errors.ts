@@ -1,0 +1,118 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+import { type BridgeError, type ErrorCode, isBridgeError } from '../core/errors.ts'
+import type { Logger } from '../core/ports/logger.ts'
+
+/** The only place HTTP statuses for error codes live. */
+export const statusForCode: Record<ErrorCode, number> = {
+  INPUT_INVALID: 400,
+  AUTH_FAILED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  POLICY_REFUSED: 422,
+  CONFIG_INVALID: 500,
+  REMOTE_UNAVAILABLE: 503,
+  REMOTE_REJECTED: 502,
+  REMOTE_AUTH: 502,
+  REMOTE_AMBIGUOUS: 504,
+  UNEXPECTED: 500,
+}
+
+export interface Problem {
+  readonly type: string
+  readonly title: string
+  readonly status: number
+  readonly code: ErrorCode
+  readonly detail?: string
+  readonly details?: Readonly<Record<string, unknown>>
+}
+
+/** RFC 9457 problem details: never a stack, never a secret, never a remote's raw body. */
+export function problemFor(error: BridgeError): Problem {
+  const status = statusForCode[error.code]
+  return {
+    type: `https://github.com/cx-bridge/cx-bridge/blob/main/docs/errors.md#${error.code.toLowerCase()}`,
+    title: titleFor(status),
+    status,
+    code: error.code,
+    detail: status >= 500 ? undefined : error.message,
+    ...(status < 500 && error.details ? { details: error.details } : {}),
+  }
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+const titleFor = (status: number) => titles[status] ?? 'Error'
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.code(problem.status).type('application/problem+json').send(problem)
+}
+
+/** Fastify's own errors (body too large, bad JSON, wrong content type) become problems, never 5xx. */
+function problemForFastifyError(error: FastifyError): Problem | undefined {
+  const status = error.statusCode
+  if (!status || status >= 500) return undefined
+  const code: ErrorCode =
+    status === 413
+      ? 'PAYLOAD_TOO_LARGE'
+      : status === 415
+        ? 'UNSUPPORTED_MEDIA_TYPE'
+        : status === 401
+          ? 'AUTH_FAILED'
+          : status === 404
+            ? 'NOT_FOUND'
+            : 'INPUT_INVALID'
+  return {
+    type: 'about:blank',
+    title: titleFor(status),
+    status,
+    code,
+    detail: publicMessage(error),
+  }
+}
+
+const publicMessage = (error: FastifyError) =>
+  error.validation ? `invalid request: ${error.message}` : error.message.slice(0, 300)
+
+export function errorHandler(log: Logger) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    if (isBridgeError(error)) {
+      const problem = problemFor(error)
+      const level = problem.status >= 500 ? 'error' : 'info'
+      log[level](
+        { reqId: request.id, code: error.code, err: level === 'error' ? error : undefined },
+        'request failed',
+      )
+      return sendProblem(reply, problem)
+    }
+    const fastifyProblem = problemForFastifyError(error as FastifyError)
+    if (fastifyProblem) {
+      log.info({ reqId: request.id, status: fastifyProblem.status }, 'request refused')
+      return sendProblem(reply, fastifyProblem)
+    }
+    log.error({ reqId: request.id, err: error }, 'unexpected error')
+    return sendProblem(reply, {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      code: 'UNEXPECTED',
+    })
+  }
+}

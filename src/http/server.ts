@@ -1,0 +1,66 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
+
+import type { JobQueue } from '../core/ports/job-queue.ts'
+import type { Logger } from '../core/ports/logger.ts'
+import { jobRoutes } from './admin/jobs.ts'
+import { errorHandler, sendProblem } from './errors.ts'
+import { type BlobResponse, blobRoutes } from './ops/blobs.ts'
+import { type OpsOptions,opsRoutes } from './ops/routes.ts'
+import { type WebhookOptions, webhookRoutes } from './webhooks/plugin.ts'
+
+export interface HttpServerOptions {
+  readonly log: Logger
+  readonly webhooks: WebhookOptions
+  readonly ops: OpsOptions
+  readonly serveBlob: (
+    key: string,
+    query: Record<string, string | undefined>,
+  ) => Promise<BlobResponse>
+  readonly admin: {
+    readonly queue: JobQueue
+    readonly authorize: (request: FastifyRequest) => Promise<void>
+  }
+  /** Extra route plugins (e.g. the Microsoft service-account login). */
+  readonly plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>
+  readonly version: string
+}
+
+export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.log as unknown as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.webhooks.bodyLimitBytes,
+    return503OnClosing: true,
+    requestTimeout: 30_000,
+  })
+  app.setErrorHandler(errorHandler(options.log))
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  )
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'cx-bridge',
+        version: options.version,
+        description: 'Microsoft Teams ⇄ contact-center bridge: webhooks, operations and admin API.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(opsRoutes, options.ops)
+  await app.register(blobRoutes, { serve: options.serveBlob })
+  await app.register(jobRoutes, options.admin)
+  await app.register(webhookRoutes, options.webhooks)
+  for (const plugin of options.plugins ?? []) await app.register(plugin)
+  return app
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+
+import { NotFoundError, UnsupportedMediaTypeError } from '../../core/errors.ts'
+import type { InboundEnvelope } from '../../core/events.ts'
+import type { IntegrationId } from '../../core/model/ids.ts'
+import type { Integration } from '../../core/model/integration.ts'
+import type { RawRequest, WebhookRoute } from '../../core/ports/connector.ts'
+import type { JobQueue, JobSpec } from '../../core/ports/job-queue.ts'
+import type { Metrics } from '../../core/ports/metrics.ts'
+
+export interface WebhookConnector {
+  readonly kind: string
+  readonly side: 'channel' | 'backend'
+  readonly routes: readonly WebhookRoute[]
+}
+
+export interface WebhookOptions {
+  readonly connectors: readonly WebhookConnector[]
+  readonly integrations: { get(id: IntegrationId): Promise<Integration | undefined> }
+  readonly queue: Pick<JobQueue, 'enqueue'>
+  readonly metrics: Metrics
+  readonly toJobs: (
+    side: 'channel' | 'backend',
+    integrationId: string,
+    envelopes: readonly InboundEnvelope[],
+  ) => JobSpec[]
+  readonly bodyLimitBytes: number
+  readonly publicUrl: string
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+/**
+ * Every connector's webhooks: handshake → authenticate → parse → durable enqueue → 2xx.
+ * Remotes drop slow endpoints (Graph within seconds, Genesys after 10 s), so nothing here calls
+ * a remote: the acknowledgement follows the durable write and the worker does the rest.
+ */
+export async function webhookRoutes(app: FastifyInstance, options: WebhookOptions): Promise<void> {
+  const byKind = new Map(options.connectors.map((c) => [c.kind, c]))
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
+  )
+
+  app.post<{ Params: { kind: string; integrationId: string; '*': string } }>(
+    '/webhooks/:kind/:integrationId/*',
+    { bodyLimit: options.bodyLimitBytes },
+    async (request, reply) => {
+      const started = performance.now()
+      const { kind, integrationId } = request.params
+      const connector = byKind.get(kind)
+      const route = connector?.routes.find((r) => r.path === `/${request.params['*']}`)
+      if (!connector || !route || !ID_PATTERN.test(integrationId))
+        throw new NotFoundError('no such webhook')
+
+      const raw = toRawRequest(request, options.publicUrl)
+      const handshake = route.handshake?.(raw)
+      if (handshake) {
+        return reply
+          .code(handshake.status)
+          .type(handshake.contentType ?? 'text/plain; charset=utf-8')
+          .send(handshake.body ?? '')
+      }
+      if (!isJson(raw.headers['content-type'])) {
+        throw new UnsupportedMediaTypeError('webhook bodies must be application/json')
+      }
+      const integration = await options.integrations.get(integrationId as IntegrationId)
+      if (!integration || integration.kind !== kind || !integration.enabled) {
+        throw new NotFoundError('no such integration')
+      }
+      await route.verify(raw, integration)
+      const envelopes = await route.parse(raw, integration)
+      const jobs = options.toJobs(connector.side, integration.id, envelopes)
+      if (jobs.length > 0) await options.queue.enqueue(jobs)
+      options.metrics.observe('cxb_webhook_ack_seconds', (performance.now() - started) / 1000, {
+        kind,
+        route: route.name,
+      })
+      options.metrics.increment(
+        'cxb_webhook_events_total',
+        { kind, route: route.name },
+        envelopes.length,
+      )
+      return reply.code(route.ackStatus ?? 202).send()
+    },
+  )
+}
+
+const isJson = (contentType: string | undefined) =>
+  !!contentType && /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType)
+
+function toRawRequest(request: FastifyRequest, publicUrl: string): RawRequest {
+  const headers: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return {
+    method: request.method,
+    headers,
+    query: request.query as Record<string, string | undefined>,
+    rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    url: `${publicUrl}${request.url}`,
+  }
+}
