@@ -1,0 +1,52 @@
+import type { MessageContent, ReplyQuote } from '../model/message.ts'
+import { sanitizeText, truncateText } from './text.ts'
+
+export type ReplyQuoteStrategy = 'quote' | 'strip'
+
+export interface QuoteLimits {
+  /** Characters of quoted text kept (default 280). */
+  readonly maxChars: number
+  /** Quoted lines kept (default 4). */
+  readonly maxLines: number
+}
+
+const defaultLimits: QuoteLimits = { maxChars: 280, maxLines: 4 }
+
+/**
+ * Applies the route's reply-quote strategy for a backend that has no native replies.
+ * `quote` prefixes the text with the quoted message as markdown quote lines
+ * (`> author: first line`, `> next line`), shortened so a long quote cannot bury the reply;
+ * `strip` drops the quote. Either way the result has no `replyTo`.
+ */
+export function applyReplyQuote(
+  content: MessageContent,
+  strategy: ReplyQuoteStrategy,
+  limits: Partial<QuoteLimits> = {},
+): MessageContent {
+  const { replyTo, ...rest } = content
+  if (!replyTo || strategy === 'strip') return rest
+  const quote = quoteLines(replyTo, { ...defaultLimits, ...limits })
+  if (!quote) return rest
+  return { ...rest, text: rest.text ? `${quote}\n\n${rest.text}` : quote }
+}
+
+function quoteLines(replyTo: ReplyQuote, limits: QuoteLimits): string {
+  const text = sanitizeText(replyTo.text).trim()
+  const author = truncateText(
+    sanitizeText(replyTo.author ?? '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+    64,
+  )
+  if (!text && !author) return ''
+  let lines = truncateText(text, limits.maxChars)
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line, index, all) => line !== '' || (index > 0 && all[index - 1] !== ''))
+  if (lines.length > limits.maxLines) {
+    lines = lines.slice(0, limits.maxLines)
+    lines[lines.length - 1] += ' …'
+  }
+  if (author) lines[0] = lines[0] ? `${author}: ${lines[0]}` : `${author}:`
+  return lines.map((line) => (line ? `> ${line}` : '>')).join('\n')
+}
