@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs'
+
+import { z } from 'zod'
+
+import { ConfigError } from '../core/errors.ts'
+import { type Config, configSchema } from './config.ts'
+
+const PREFIX = 'CXB_'
+
+/**
+ * Loads the config file (JSON, optional) and overlays the environment: `CXB_HTTP__PORT=8080`
+ * sets `http.port`; a `_FILE` suffix reads the value from a file (`CXB_STORE__URL_FILE=...`).
+ * Validates once and freezes. Errors name the key to fix.
+ */
+export function loadConfig(
+  options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: object } = {},
+): Config {
+  const env = options.env ?? process.env
+  const fromFile = options.file ? readJsonFile(options.file) : {}
+  const merged = deepMerge(deepMerge(fromFile, envOverlay(env)), options.overrides ?? {})
+  const result = configSchema.safeParse(merged)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const path = issue.path.join('.') || '(root)'
+    throw new ConfigError(path, `${issue.message} (${describeSource(path)})`)
+  }
+  return deepFreeze(result.data)
+}
+
+function describeSource(path: string): string {
+  const envName =
+    PREFIX +
+    path
+      .split('.')
+      .map((p) => p.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase())
+      .join('__')
+  return `set it in the config file as "${path}" or in the environment as ${envName}`
+}
+
+function readJsonFile(file: string): object {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    throw new ConfigError('(file)', `cannot read config file ${file}`)
+  }
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object')
+    return parsed
+  } catch {
+    throw new ConfigError('(file)', `${file} is not a JSON object`)
+  }
+}
+
+/** CXB_A__B_C=value → { a: { bC: value } }, values parsed as JSON when they look like it. */
+export function envOverlay(env: NodeJS.ProcessEnv): object {
+  const out: Record<string, unknown> = {}
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith(PREFIX) || raw === undefined || name === 'CXB_SECRETS_KEY') continue
+    let key = name.slice(PREFIX.length)
+    let value: string = raw
+    if (key.endsWith('_FILE')) {
+      key = key.slice(0, -5)
+      try {
+        value = readFileSync(raw, 'utf8').trim()
+      } catch {
+        throw new ConfigError(name, `cannot read ${raw}`)
+      }
+    }
+    const path = key.split('__').map(camel)
+    let node = out
+    for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>
+    node[path.at(-1)!] = parseValue(value)
+  }
+  return out
+}
+
+const camel = (s: string) =>
+  s.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
+
+function parseValue(value: string): unknown {
+  if (/^(true|false|null|-?\d+(\.\d+)?|\[.*\]|\{.*\})$/s.test(value)) {
+    try {
+      return JSON.parse(value)
+    } catch {
+      return value
+    }
+  }
+  return value
+}
+
+function deepMerge(a: object, b: object): object {
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) }
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k]
+    out[k] = isPlain(prev) && isPlain(v) ? deepMerge(prev, v) : v
+  }
+  return out
+}
+
+const isPlain = (v: unknown): v is object =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function deepFreeze<T>(value: T): T {
+  if (isPlain(value) || Array.isArray(value)) {
+    for (const v of Object.values(value as object)) deepFreeze(v)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/** A commented example generated from the schema's descriptions. */
+export function exampleConfig(): string {
+  const json = z.toJSONSchema(configSchema, { io: 'input' }) as JsonSchemaNode
+  return render(json, 0).join('\n')
+}
+
+interface JsonSchemaNode {
+  type?: string
+  description?: string
+  default?: unknown
+  properties?: Record<string, JsonSchemaNode>
+}
+
+function render(node: JsonSchemaNode, depth: number): string[] {
+  const pad = '  '.repeat(depth + 1)
+  const lines = ['{']
+  const entries = Object.entries(node.properties ?? {})
+  entries.forEach(([key, child], i) => {
+    const comma = i < entries.length - 1 ? ',' : ''
+    if (child.description) lines.push(`${pad}// ${child.description}`)
+    if (child.properties) {
+      const inner = render(child, depth + 1)
+      lines.push(
+        `${pad}"${key}": ${inner[0]}`,
+        ...inner.slice(1, -1),
+        `${pad}${inner.at(-1)}${comma}`,
+      )
+    } else {
+      lines.push(`${pad}"${key}": ${JSON.stringify(child.default ?? null)}${comma}`)
+    }
+  })
+  lines.push('}')
+  return lines
+}

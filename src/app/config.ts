@@ -1,0 +1,186 @@
+import { z } from 'zod'
+
+/**
+ * Process configuration: infrastructure only. Integrations (Teams apps, Genesys integrations)
+ * are database records managed through the API or seeded by sandbox mode. Every key is
+ * documented here; `cx-bridge config example` prints them.
+ */
+export const configSchema = z
+  .object({
+    mode: z
+      .enum(['sandbox', 'embedded'])
+      .default('sandbox')
+      .describe(
+        'sandbox: starts every emulator in-process and seeds a demo tenant; embedded: real remotes',
+      ),
+    dataDir: z
+      .string()
+      .default('.data')
+      .describe('Where SQLite files, blobs and the generated secrets key live'),
+    http: z
+      .object({
+        host: z.string().default('127.0.0.1').describe('Interface to listen on'),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65535)
+          .default(3978)
+          .describe('Port to listen on (0 = any free port)'),
+        publicUrl: z
+          .url()
+          .optional()
+          .describe(
+            'The URL remotes reach this bridge at (webhooks, signed attachment URLs); default http://host:port',
+          ),
+        bodyLimitBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(50 * 1024 * 1024)
+          .default(1024 * 1024)
+          .describe('Largest webhook body accepted (413 above)'),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        url: z
+          .string()
+          .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+          .optional()
+          .describe('sqlite:<file> (default <dataDir>/cx-bridge.db) or postgres://user@host/db'),
+      })
+      .strict()
+      .prefault({}),
+    queue: z
+      .object({
+        path: z
+          .string()
+          .optional()
+          .describe('SQLite file of the embedded queue (default <dataDir>/queue.db)'),
+        concurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(256)
+          .default(16)
+          .describe('Jobs run at once (different lanes)'),
+        maxAttempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .default(12)
+          .describe('Attempts before a lane is parked'),
+      })
+      .strict()
+      .prefault({}),
+    secrets: z
+      .object({
+        keyFile: z
+          .string()
+          .optional()
+          .describe(
+            'File with the 32-byte AES-256-GCM master key (base64 or hex); env CXB_SECRETS_KEY wins',
+          ),
+      })
+      .strict()
+      .prefault({}),
+    attachments: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(100 * 1024 * 1024)
+          .default(20 * 1024 * 1024)
+          .describe('Largest attachment forwarded'),
+        allowedMediaTypes: z
+          .array(z.string().regex(/^[\w.+-]+\/(\*|[\w.+-]+)$/))
+          .default([
+            'image/*',
+            'application/pdf',
+            'text/plain',
+            'video/mp4',
+            'audio/*',
+            'application/vnd.openxmlformats-officedocument.*',
+          ])
+          .describe('MIME types forwarded (type/* wildcards)'),
+        urlTtlMs: z
+          .number()
+          .int()
+          .min(60_000)
+          .default(7 * 24 * 3600 * 1000)
+          .describe('Lifetime of signed attachment URLs'),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        genesysPerMinute: z
+          .number()
+          .int()
+          .min(1)
+          .default(300)
+          .describe('Genesys Platform API budget per client (300/min/token)'),
+        graphPerSecond: z
+          .number()
+          .int()
+          .min(1)
+          .default(20)
+          .describe('Graph budget per app and tenant'),
+        botPerSecond: z.number().int().min(1).default(30).describe('Bot Framework budget per app'),
+        botConversationPerSecond: z
+          .number()
+          .int()
+          .min(1)
+          .default(7)
+          .describe('Bot Framework budget per conversation'),
+      })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({
+        extraCaFile: z
+          .string()
+          .optional()
+          .describe('PEM file of an extra CA to trust for outbound calls'),
+      })
+      .strict()
+      .prefault({}),
+    admin: z
+      .object({
+        tokenSecret: z
+          .string()
+          .optional()
+          .describe(
+            'Secret name (env:NAME, file:/path or stored name) of the operator API bearer token',
+          ),
+      })
+      .strict()
+      .prefault({}),
+    subscriptions: z
+      .object({
+        checkIntervalMs: z
+          .number()
+          .int()
+          .min(1000)
+          .default(60_000)
+          .describe('How often subscriptions are checked for renewal'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z
+          .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+          .default('info'),
+        pretty: z.boolean().default(false).describe('Human-readable lines instead of JSON'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+
+export type Config = z.infer<typeof configSchema>
