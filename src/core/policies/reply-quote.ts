@@ -1,4 +1,4 @@
-import type { MessageContent, ReplyQuote } from '../model/message.ts'
+import type { ReplyQuote } from '../model/message.ts'
 import { sanitizeText, truncateText } from './text.ts'
 
 export type ReplyQuoteStrategy = 'quote' | 'strip'
@@ -13,21 +13,21 @@ export interface QuoteLimits {
 const defaultLimits: QuoteLimits = { maxChars: 280, maxLines: 4 }
 
 /**
- * Applies the route's reply-quote strategy for a backend that has no native replies.
- * `quote` prefixes the text with the quoted message as markdown quote lines
+ * Applies the route's reply-quote strategy for a backend that has no native replies, returning
+ * the text to send. `quote` prefixes it with the quoted message as markdown quote lines
  * (`> author: first line`, `> next line`), shortened so a long quote cannot bury the reply;
- * `strip` drops the quote. Either way the result has no `replyTo`.
+ * `strip` drops the quote.
  */
 export function applyReplyQuote(
-  content: MessageContent,
+  text: string,
+  replyTo: ReplyQuote | undefined,
   strategy: ReplyQuoteStrategy,
   limits: Partial<QuoteLimits> = {},
-): MessageContent {
-  const { replyTo, ...rest } = content
-  if (!replyTo || strategy === 'strip') return rest
+): string {
+  if (!replyTo || strategy === 'strip') return text
   const quote = quoteLines(replyTo, { ...defaultLimits, ...limits })
-  if (!quote) return rest
-  return { ...rest, text: rest.text ? `${quote}\n\n${rest.text}` : quote }
+  if (!quote) return text
+  return text ? `${quote}\n\n${text}` : quote
 }
 
 function quoteLines(replyTo: ReplyQuote, limits: QuoteLimits): string {
