@@ -1,0 +1,95 @@
+import type { InboundEnvelope } from '../../core/events.ts'
+import { integrationId as asIntegrationId } from '../../core/model/ids.ts'
+import type { JsonValue } from '../../core/model/json.ts'
+import type { RemoteAddress } from '../../core/model/remote-address.ts'
+import { canKeepSubscriptions, canResync, type SendContext } from '../../core/ports/connector.ts'
+import type { Job, JobContext } from '../../core/ports/job-queue.ts'
+import type { FlowDeps } from '../deps.ts'
+import { type EnvelopePayload, jobsForEnvelopes, TASKS } from './tasks.ts'
+
+interface CatchUpPayload {
+  readonly integrationId: string
+  readonly address: RemoteAddress
+}
+
+const context = (job: Job, ctx: JobContext): SendContext => ({
+  idempotencyKey: job.dedupeKey ?? job.id,
+  signal: ctx.signal,
+  log: ctx.log,
+})
+
+/** Periodic: create missing subscriptions, renew those about to expire. */
+export async function handleKeepSubscriptions(
+  job: Job,
+  ctx: JobContext,
+  deps: FlowDeps,
+): Promise<void> {
+  for (const { integration, client } of await deps.clients.channels()) {
+    if (!canKeepSubscriptions(client)) continue
+    try {
+      await client.keepSubscriptions(deps.clock.now(), context(job, ctx))
+    } catch (error) {
+      // One integration's bad credentials must not stop the others from being renewed.
+      ctx.log.warn({ integrationId: integration.id, err: error }, 'subscription keeping failed')
+      deps.metrics.increment('cxb_subscription_keep_failures_total', {
+        integrationId: integration.id,
+      })
+    }
+  }
+}
+
+/** A lifecycle notification: reauthorize or recreate, then catch up what may have been missed. */
+export async function handleLifecycle(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
+  const { integrationId, envelope } = job.payload as unknown as EnvelopePayload
+  if (envelope.event.type !== 'subscription.lifecycle') return
+  const { client } = await deps.clients.channel(asIntegrationId(integrationId))
+  if (!canKeepSubscriptions(client)) return
+  const gaps = await client.onLifecycle(
+    envelope.event.subscriptionId,
+    envelope.event.lifecycle,
+    context(job, ctx),
+  )
+  await enqueueCatchUps(integrationId, gaps, deps)
+}
+
+/** After downtime: every watched address is caught up. */
+export async function enqueueCatchUpForAll(deps: FlowDeps): Promise<void> {
+  for (const { integration, client } of await deps.clients.channels()) {
+    if (!canKeepSubscriptions(client)) continue
+    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps)
+  }
+}
+
+async function enqueueCatchUps(
+  integrationId: string,
+  addresses: readonly RemoteAddress[],
+  deps: FlowDeps,
+) {
+  if (addresses.length === 0) return
+  const at = deps.clock.nowMs()
+  await deps.queue.enqueue(
+    addresses.map((address) => ({
+      task: TASKS.catchUp,
+      payload: { integrationId, address } as unknown as JsonValue,
+      // Runs in the chat's own lane, so caught-up messages stay in order with live ones.
+      lane: `ch:${integrationId}:${address.key}`,
+      dedupeKey: `catch-up:${integrationId}:${address.key}:${Math.floor(at / 10_000)}`,
+    })),
+  )
+}
+
+/**
+ * Lists what the chat received since the last message seen and enqueues each as if notified.
+ * The message idempotency key is the same either way, so nothing is doubled.
+ */
+export async function handleCatchUp(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
+  const { integrationId, address } = job.payload as unknown as CatchUpPayload
+  const { client } = await deps.clients.channel(asIntegrationId(integrationId))
+  if (!canResync(client)) return
+  const envelopes: InboundEnvelope[] = await client.catchUp(address, context(job, ctx))
+  if (envelopes.length > 0) {
+    await deps.queue.enqueue(jobsForEnvelopes('channel', integrationId, envelopes))
+    deps.metrics.increment('cxb_catch_up_messages_total', {}, envelopes.length)
+  }
+  await client.commitCatchUp(address, envelopes)
+}

@@ -1,0 +1,48 @@
+import type { InboundEnvelope } from '../../core/events.ts'
+import type { JsonValue } from '../../core/model/json.ts'
+import type { JobSpec } from '../../core/ports/job-queue.ts'
+
+export const TASKS = {
+  fromChannel: 'customer-chat.from-channel',
+  fromBackend: 'customer-chat.from-backend',
+  lifecycle: 'customer-chat.subscription-lifecycle',
+  catchUp: 'customer-chat.catch-up',
+  keepSubscriptions: 'customer-chat.keep-subscriptions',
+  receipt: 'customer-chat.send-receipt',
+} as const
+
+export interface EnvelopePayload {
+  readonly integrationId: string
+  readonly envelope: InboundEnvelope
+}
+
+/** Lanes keep order per remote conversation: a Teams chat, or a backend customer. */
+export const channelLane = (integrationId: string, key: string) => `ch:${integrationId}:${key}`
+export const backendLane = (integrationId: string, key: string) => `be:${integrationId}:${key}`
+
+/**
+ * Maps verified webhook envelopes to durable jobs. The job is the stored inbound event: the
+ * webhook is acknowledged once `enqueue` resolves, and the worker does everything else.
+ */
+export function jobsForEnvelopes(
+  side: 'channel' | 'backend',
+  integrationId: string,
+  envelopes: readonly InboundEnvelope[],
+): JobSpec[] {
+  return envelopes.map((envelope) => {
+    const payload = { integrationId, envelope } as unknown as JsonValue
+    if (envelope.event.type === 'subscription.lifecycle') {
+      return { task: TASKS.lifecycle, payload, dedupeKey: envelope.dedupeKey }
+    }
+    const lane =
+      side === 'channel'
+        ? channelLane(integrationId, envelope.address.key)
+        : backendLane(integrationId, envelope.address.key)
+    return {
+      task: side === 'channel' ? TASKS.fromChannel : TASKS.fromBackend,
+      payload,
+      lane,
+      dedupeKey: envelope.dedupeKey,
+    }
+  })
+}
