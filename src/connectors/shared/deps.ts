@@ -20,4 +20,9 @@ export interface ConnectorDeps {
   readonly state: StateRepository
   /** The bridge's public base URL (webhooks are mounted under it), without a trailing slash. */
   readonly publicUrl: string
+  /**
+   * Exact `host:port` remotes trusted although they resolve to private addresses, and allowed
+   * over plain HTTP: the local emulators in sandbox mode and tests. Empty in production.
+   */
+  readonly trustedHosts?: readonly string[]
 }
