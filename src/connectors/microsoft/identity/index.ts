@@ -3,6 +3,8 @@ import type { TokenProvider } from './app-token.ts'
 
 export type { AppTokenOptions, TokenProvider } from './app-token.ts'
 export { createAppTokenProvider, identityRateKey } from './app-token.ts'
+export type { JwtExpectations, JwtVerifier, JwtVerifierOptions, VerifiedJwt } from './jwt.ts'
+export { createJwtVerifier } from './jwt.ts'
 
 /** Bearer auth for `HttpRequest.auth`: a 401 makes the HttpClient call `refresh()` once. */
 export function httpAuth(provider: TokenProvider): HttpAuth {
