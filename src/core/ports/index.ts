@@ -1,4 +1,5 @@
 export type * from './blob-store.ts'
+export type * from './circuit-breaker.ts'
 export type * from './clock.ts'
 export type * from './connector.ts'
 export type * from './job-queue.ts'
