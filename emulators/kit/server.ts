@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { Server as TlsServer } from 'node:tls'
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 
@@ -9,9 +10,17 @@ export interface Listening {
   close(): Promise<void>
 }
 
-/** A Fastify instance that keeps the raw body (signatures cover exact bytes). */
-export function createEmulatorApp(options: { bodyLimit?: number } = {}): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 10 * 1024 * 1024 })
+/**
+ * A Fastify instance that keeps the raw body (signatures cover exact bytes). `https: true` serves
+ * TLS with the test-only certificate from `emulatorTls()` (MSAL refuses plain-HTTP authorities).
+ */
+export function createEmulatorApp(
+  options: { bodyLimit?: number; https?: boolean } = {},
+): FastifyInstance {
+  const bodyLimit = options.bodyLimit ?? 10 * 1024 * 1024
+  const app = options.https
+    ? (Fastify({ logger: false, bodyLimit, https: emulatorTls() }) as unknown as FastifyInstance)
+    : Fastify({ logger: false, bodyLimit })
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
   return app
@@ -25,7 +34,8 @@ export async function listen(
   await app.listen({ port, host })
   const address = app.server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
-  return { url: `http://${host}:${actualPort}`, close: () => app.close() }
+  const scheme = app.server instanceof TlsServer ? 'https' : 'http'
+  return { url: `${scheme}://${host}:${actualPort}`, close: () => app.close() }
 }
 
 export function rawBody(req: FastifyRequest): Buffer {
