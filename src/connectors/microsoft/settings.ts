@@ -54,6 +54,14 @@ export const microsoftTeamsSettings = z
         chatIds: z.array(z.string().min(1)).default([]),
         /** One tenant-wide `/chats/getAllMessages` subscription (metered by Microsoft). */
         tenantWide: z.boolean().default(false),
+        /**
+         * OpenID metadata whose keys sign the `validationTokens` of rich notifications; default
+         * `{authorityHost}/common/v2.0/.well-known/openid-configuration` (the metadata Graph's
+         * own C# sample uses in change-notifications-with-resource-data).
+         */
+        validationTokenMetadataUrl: z.url().optional(),
+        /** chatMessage subscriptions may last up to 4320 minutes when a lifecycle URL is set. */
+        subscriptionLifetimeMinutes: z.number().int().min(10).max(4320).default(4320),
         /** Renew this long before expiry. */
         renewBeforeMs: z
           .number()

@@ -1,0 +1,79 @@
+import {
+  constants,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  type KeyObject,
+  privateDecrypt,
+  timingSafeEqual,
+} from 'node:crypto'
+
+import { AuthenticationError, InvalidInputError } from '../../../core/errors.ts'
+
+/**
+ * Decrypts the `encryptedContent` of a rich notification, as documented in
+ * https://learn.microsoft.com/graph/change-notifications-with-resource-data#decrypting-resource-data-from-change-notifications
+ * 1. `dataKey`: RSA-OAEP with SHA-1/MGF1 under our certificate's public key.
+ * 2. `dataSignature`: HMAC-SHA256 of the base64-decoded `data`, keyed with the symmetric key,
+ *    checked BEFORE decrypting (a forged ciphertext never reaches the cipher).
+ * 3. `data`: AES-CBC with PKCS7 padding, IV = the first 16 bytes of the symmetric key.
+ */
+export interface EncryptedContent {
+  readonly data: string
+  readonly dataKey: string
+  readonly dataSignature: string
+}
+
+/** AES-256: Graph's samples decrypt with `aes-256-cbc`, i.e. a 32-byte key. */
+const KEY_BYTES = 32
+
+export function decryptRichContent(content: EncryptedContent, privateKey: KeyObject): unknown {
+  const symmetricKey = unwrapKey(content.dataKey, privateKey)
+  const data = Buffer.from(content.data, 'base64')
+  const expected = createHmac('sha256', symmetricKey).update(data).digest()
+  if (!equalBytes(expected, Buffer.from(content.dataSignature, 'base64'))) {
+    throw new AuthenticationError('rich notification data signature does not match')
+  }
+  let plain: string
+  try {
+    const decipher = createDecipheriv('aes-256-cbc', symmetricKey, symmetricKey.subarray(0, 16))
+    plain = Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8')
+  } catch (cause) {
+    throw new InvalidInputError('rich notification data cannot be decrypted', { cause })
+  }
+  try {
+    return JSON.parse(plain) as unknown
+  } catch (cause) {
+    throw new InvalidInputError('rich notification data is not JSON', { cause })
+  }
+}
+
+function unwrapKey(dataKey: string, privateKey: KeyObject): Buffer {
+  let key: Buffer
+  try {
+    key = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+      Buffer.from(dataKey, 'base64'),
+    )
+  } catch (cause) {
+    // Not encrypted for our certificate: someone else's notification or a forgery.
+    throw new AuthenticationError('rich notification key was not encrypted for this app', {
+      cause,
+    })
+  }
+  if (key.length !== KEY_BYTES) {
+    throw new AuthenticationError('rich notification key has an unexpected length')
+  }
+  return key
+}
+
+/** Constant-time comparison of two byte strings of any length. */
+export function equalBytes(a: Buffer, b: Buffer): boolean {
+  const da = createHash('sha256').update(a).digest()
+  const db = createHash('sha256').update(b).digest()
+  return timingSafeEqual(da, db) && a.length === b.length
+}
+
+/** Constant-time comparison of two strings (clientState). */
+export const equalSecrets = (a: string, b: string) =>
+  equalBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
