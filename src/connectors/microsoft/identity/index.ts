@@ -3,6 +3,8 @@ import type { TokenProvider } from './app-token.ts'
 
 export type { AppTokenOptions, TokenProvider } from './app-token.ts'
 export { createAppTokenProvider, identityRateKey } from './app-token.ts'
+export type { DelegatedLogin, DelegatedOptions, SignedInAccount } from './delegated.ts'
+export { createDelegatedLogin, serviceAccountScope } from './delegated.ts'
 export type { JwtExpectations, JwtVerifier, JwtVerifierOptions, VerifiedJwt } from './jwt.ts'
 export { createJwtVerifier } from './jwt.ts'
 
