@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+
+import { ConfigError } from '../../core/errors.ts'
+import type { Logger } from '../../core/ports/logger.ts'
+import type { SqlDialect } from './codec.ts'
+import type { Database } from './schema.ts'
+
+export interface Connection {
+  readonly dialect: SqlDialect
+  readonly db: Kysely<Database>
+}
+
+const SQLITE_PREFIX = 'sqlite:'
+
+/** `sqlite:<path>`, `sqlite::memory:` or `postgres://…` / `postgresql://…`. */
+export function connect(url: string, log?: Logger): Connection {
+  if (url.startsWith(SQLITE_PREFIX)) {
+    return { dialect: 'sqlite', db: new Kysely({ dialect: sqliteDialect(url) }) }
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 })
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', (error) => log?.warn({ err: error.message }, 'postgres idle client error'))
+    return { dialect: 'postgres', db: new Kysely({ dialect: new PostgresDialect({ pool }) }) }
+  }
+  throw new ConfigError('store.url', 'expected sqlite:<path>, sqlite::memory: or postgres://…')
+}
+
+function sqliteDialect(url: string): SqliteDialect {
+  const path = url.slice(SQLITE_PREFIX.length)
+  if (path === '') throw new ConfigError('store.url', 'sqlite: needs a file path or :memory:')
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const database = new SqliteDatabase(path)
+  // WAL lets readers run beside the writer; FULL syncs every commit so an acknowledged write
+  // survives power loss (https://www.sqlite.org/pragma.html#pragma_synchronous).
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = FULL')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('foreign_keys = ON')
+  return new SqliteDialect({ database })
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely'
+import { Migrator } from 'kysely/migration'
+
+import type { SqlDialect } from './codec.ts'
+import { migrationProvider } from './migrations/index.ts'
+
+export function migratorFor(db: Kysely<unknown>, dialect: SqlDialect): Migrator {
+  return new Migrator({ db, provider: migrationProvider(dialect) })
+}
+
+/** Applies every pending migration; throws the first failure (Kysely rolls that one back). */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
+  const { error } = await migratorFor(db, dialect).migrateToLatest()
+  if (error) throw error instanceof Error ? error : new Error(String(error))
+}

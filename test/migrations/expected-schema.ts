@@ -1,0 +1,135 @@
+/**
+ * The schema the store expects once every migration has run, in dialect-neutral terms. When a
+ * migration changes the schema, change this snapshot in the same commit.
+ */
+export type LogicalType = 'text' | 'timestamp' | 'json' | 'bool'
+
+export interface ExpectedTable {
+  readonly columns: Readonly<Record<string, { type: LogicalType; nullable: boolean }>>
+  readonly primaryKey: readonly string[]
+  /** `column -> table.column on delete ACTION` */
+  readonly foreignKeys: readonly string[]
+  readonly indexes: Readonly<Record<string, { columns: readonly string[]; unique: boolean }>>
+}
+
+const text = { type: 'text', nullable: false } as const
+const optionalText = { type: 'text', nullable: true } as const
+const timestamp = { type: 'timestamp', nullable: false } as const
+const json = { type: 'json', nullable: false } as const
+
+export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
+  integrations: {
+    columns: {
+      id: text,
+      kind: text,
+      name: text,
+      settings: json,
+      enabled: { type: 'bool', nullable: false },
+      created_at: timestamp,
+      updated_at: timestamp,
+    },
+    primaryKey: ['id'],
+    foreignKeys: [],
+    indexes: {},
+  },
+  routes: {
+    columns: {
+      id: text,
+      channel_integration_id: text,
+      backend_integration_id: text,
+      policy: json,
+      created_at: timestamp,
+    },
+    primaryKey: ['id'],
+    foreignKeys: [
+      'backend_integration_id -> integrations.id on delete NO ACTION',
+      'channel_integration_id -> integrations.id on delete NO ACTION',
+    ],
+    indexes: {
+      routes_backend_integration: { columns: ['backend_integration_id'], unique: false },
+      routes_channel_integration: { columns: ['channel_integration_id'], unique: false },
+    },
+  },
+  conversations: {
+    columns: {
+      id: text,
+      route_id: text,
+      channel_kind: text,
+      channel_integration_id: text,
+      channel_key: text,
+      channel_data: json,
+      backend_kind: text,
+      backend_integration_id: text,
+      backend_key: text,
+      backend_data: json,
+      customer: json,
+      opened_at: timestamp,
+      last_activity_at: timestamp,
+      closed_at: { type: 'timestamp', nullable: true },
+    },
+    primaryKey: ['id'],
+    foreignKeys: ['route_id -> routes.id on delete NO ACTION'],
+    indexes: {
+      conversations_backend_key: {
+        columns: ['backend_integration_id', 'backend_key', 'opened_at'],
+        unique: false,
+      },
+      conversations_channel_key: {
+        columns: ['route_id', 'channel_key', 'opened_at'],
+        unique: false,
+      },
+    },
+  },
+  messages: {
+    columns: {
+      id: text,
+      conversation_id: text,
+      direction: text,
+      sender: json,
+      idempotency_key: text,
+      source_message_id: text,
+      delivered_message_id: optionalText,
+      state: text,
+      error: optionalText,
+      text: text,
+      attachments: json,
+      mentions: json,
+      reply_to: { type: 'json', nullable: true },
+      occurred_at: timestamp,
+      created_at: timestamp,
+    },
+    primaryKey: ['id'],
+    foreignKeys: ['conversation_id -> conversations.id on delete NO ACTION'],
+    indexes: {
+      messages_conversation: { columns: ['conversation_id', 'occurred_at'], unique: false },
+      messages_delivered_id: {
+        columns: ['conversation_id', 'delivered_message_id'],
+        unique: false,
+      },
+      messages_idempotency_key: { columns: ['idempotency_key'], unique: true },
+      messages_source_id: { columns: ['conversation_id', 'source_message_id'], unique: false },
+    },
+  },
+  subscriptions: {
+    columns: {
+      id: text,
+      integration_id: text,
+      resource: text,
+      expires_at: timestamp,
+      created_at: timestamp,
+      updated_at: timestamp,
+    },
+    primaryKey: ['id'],
+    foreignKeys: ['integration_id -> integrations.id on delete CASCADE'],
+    indexes: {
+      subscriptions_expires_at: { columns: ['expires_at'], unique: false },
+      subscriptions_resource: { columns: ['integration_id', 'resource'], unique: false },
+    },
+  },
+  state: {
+    columns: { namespace: text, key: text, value: json, updated_at: timestamp },
+    primaryKey: ['namespace', 'key'],
+    foreignKeys: [],
+    indexes: {},
+  },
+}
