@@ -1,10 +1,15 @@
+import { decodeJwt } from 'jose'
+
 import { AuthenticationError } from '../../../core/errors.ts'
 
 /**
- * Checks the signature (against the identity platform's published keys) and the lifetime of a
- * JWT and returns its claims; throws otherwise. Implemented over identity's JWT verifier.
+ * Checks a JWT's signature (against the identity platform's published keys), lifetime, issuer and
+ * audience, and returns its claims; throws otherwise. Implemented over identity's JwtVerifier.
  */
-export type SignedTokenVerifier = (token: string) => Promise<Readonly<Record<string, unknown>>>
+export type SignedTokenVerifier = (
+  token: string,
+  expect: { readonly issuer: readonly string[]; readonly audience: string },
+) => Promise<Readonly<Record<string, unknown>>>
 
 /**
  * The app id of Graph's change-notification publisher. "Critical: check that the appid property
@@ -45,11 +50,13 @@ export async function checkValidationTokens(
 }
 
 async function checkOne(token: string, policy: ValidationTokenPolicy): Promise<string> {
+  // The tenant names the issuer to expect; the signature check below vouches for it.
+  const issuers = issuersOf(unverifiedTenant(token), policy.authorityHost)
   let claims: Readonly<Record<string, unknown>>
   try {
-    claims = await policy.verify(token)
+    claims = await policy.verify(token, { issuer: issuers, audience: policy.clientId })
   } catch (cause) {
-    throw new AuthenticationError('validation token signature or lifetime is invalid', { cause })
+    throw new AuthenticationError('validation token is invalid', { cause })
   }
   const aud = claims['aud']
   const audiences = Array.isArray(aud) ? aud : [aud]
@@ -61,14 +68,28 @@ async function checkOne(token: string, policy: ValidationTokenPolicy): Promise<s
     throw new AuthenticationError('validation token was not issued to Graph change notifications')
   }
   const tid = claims['tid']
-  if (typeof tid !== 'string' || !tid) throw new AuthenticationError('validation token has no tid')
-  // v1 tokens (what Graph sends today) and v2 tokens of the same tenant.
-  const issuers = [
-    `https://sts.windows.net/${tid}/`,
-    `${policy.authorityHost.replace(/\/+$/, '')}/${tid}/v2.0`,
-  ]
-  if (!issuers.includes(String(claims['iss']))) {
+  if (
+    typeof tid !== 'string' ||
+    !issuersOf(tid, policy.authorityHost).includes(String(claims['iss']))
+  ) {
     throw new AuthenticationError('validation token issuer is not the tenant authority')
   }
   return tid.toLowerCase()
+}
+
+/** v1 tokens (what Graph sends today) and v2 tokens of the same tenant. */
+const issuersOf = (tid: string, authorityHost: string) => [
+  `https://sts.windows.net/${tid}/`,
+  `${authorityHost.replace(/\/+$/, '')}/${tid}/v2.0`,
+]
+
+function unverifiedTenant(token: string): string {
+  let tid: unknown
+  try {
+    tid = decodeJwt(token)['tid']
+  } catch (cause) {
+    throw new AuthenticationError('validation token is not a JWT', { cause })
+  }
+  if (typeof tid !== 'string' || !tid) throw new AuthenticationError('validation token has no tid')
+  return tid
 }

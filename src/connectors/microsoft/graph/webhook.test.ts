@@ -31,17 +31,29 @@ const secrets = new Map<string, string>([
 
 let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
 let routes: ReturnType<typeof createGraphWebhookRoutes>
+/** Routes whose verifier checks the signature only, to show our own claim checks hold. */
+let laxRoutes: ReturnType<typeof createGraphWebhookRoutes>
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256')
   signingKey = pair.privateKey
   const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1' }] })
-  routes = createGraphWebhookRoutes({
+  const deps = {
     secrets: {
-      get: async (name) => secrets.get(name) ?? Promise.reject(new Error(`no secret ${name}`)),
-      reload: async (name) => secrets.get(name) ?? '',
+      get: async (name: string) =>
+        secrets.get(name) ?? Promise.reject(new Error(`no secret ${name}`)),
+      reload: async (name: string) => secrets.get(name) ?? '',
     },
     clock: { now: () => new Date('2026-01-01T00:00:00Z') },
+  }
+  routes = createGraphWebhookRoutes({
+    ...deps,
+    tokenVerifier: () => async (token, expect) =>
+      (await jwtVerify(token, jwks, { issuer: [...expect.issuer], audience: expect.audience }))
+        .payload,
+  })
+  laxRoutes = createGraphWebhookRoutes({
+    ...deps,
     tokenVerifier: () => async (token) => (await jwtVerify(token, jwks)).payload,
   })
 })
@@ -151,8 +163,8 @@ async function richBody(claims: JsonObject = {}, message: unknown = docsMessage)
   }
 }
 
-const accept = async (body: unknown) => {
-  const route = routes[0]!
+const accept = async (body: unknown, lax = false) => {
+  const route = (lax ? laxRoutes : routes)[0]!
   const req = request(body)
   await route.verify(req, integration)
   return route.parse(req, integration)
@@ -256,9 +268,28 @@ describe('graph webhook notifications', () => {
     ['publisher appid', { appid: CLIENT_ID }, /Graph change notifications/],
     ['tenant', { tid: 'another-tenant', iss: 'https://sts.windows.net/another-tenant/' }, /tenant/],
   ])('refuses a validation token with the wrong %s', async (_name, claims, message) => {
-    const error = await accept(await richBody(claims)).catch((e: unknown) => e)
+    const body = await richBody(claims)
+    await expect(accept(body)).rejects.toBeInstanceOf(AuthenticationError)
+    const error = await accept(body, true).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthenticationError)
     expect(String(error)).toMatch(message)
+  })
+
+  it('refuses a validation token signed by another key', async () => {
+    const body = await richBody()
+    const other = await generateKeyPair('RS256')
+    body.validationTokens = [
+      await new SignJWT({
+        aud: CLIENT_ID,
+        iss: `https://sts.windows.net/${TENANT}/`,
+        appid: PUBLISHER,
+        tid: TENANT,
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setExpirationTime('1h')
+        .sign(other.privateKey),
+    ]
+    await expect(accept(body)).rejects.toThrow(/validation token is invalid/)
   })
 
   it('accepts a v2 token naming the publisher in azp', async () => {
