@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, expect, test } from 'vitest'
+
+import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
+import {
+  getToken,
+  inboundMessage,
+  inboundPath,
+  postJson,
+  TEST_INTEGRATION_ID,
+  testSeed,
+} from './test-helpers.ts'
+
+let genesys: GenesysEmulator
+let token: string
+
+beforeAll(async () => {
+  genesys = await startGenesysEmulator({ seed: testSeed('http://127.0.0.1:9/hook') })
+  token = await getToken(genesys.url)
+})
+afterAll(() => genesys.close())
+
+async function send(fromId: string, text: string): Promise<string> {
+  const url = `${inboundPath(genesys.url, 'message')}?prefetchConversationId=true`
+  const response = await postJson(url, token, inboundMessage(fromId, text))
+  expect(response.status).toBe(200)
+  return ((await response.json()) as { conversationId: string }).conversationId
+}
+
+test('messages from the same customer join one open conversation; others get their own', async () => {
+  const first = await send('alice', 'one')
+  expect(await send('alice', 'two')).toBe(first)
+  const bob = await send('bob', 'hello')
+  expect(bob).not.toBe(first)
+  expect(genesys.control.received().map((m) => [m.from.id, m.text, m.conversationId])).toEqual([
+    ['alice', 'one', first],
+    ['alice', 'two', first],
+    ['bob', 'hello', bob],
+  ])
+})
+
+test('after the agent disconnects, the next message starts a new conversation', async () => {
+  const before = await send('carol', 'first contact')
+  const ended = genesys.control.disconnect({ integrationId: TEST_INTEGRATION_ID, toId: 'carol' })
+  expect(ended).toMatchObject({ id: before, state: 'disconnected', endedAt: expect.any(String) })
+  const after = await send('carol', 'back again')
+  expect(after).not.toBe(before)
+  const states = genesys.control
+    .conversations()
+    .filter((c) => c.customer.id === 'carol')
+    .map((c) => [c.id, c.state])
+  expect(states).toEqual([
+    [before, 'disconnected'],
+    [after, 'connected'],
+  ])
+  await expect(
+    genesys.control.agentSends({ conversationId: before, text: 'late' }),
+  ).rejects.toThrow(/disconnected/)
+})
+
+test('customer typing events are recorded against the open conversation', async () => {
+  const conversationId = await send('dave', 'typing next')
+  const response = await postJson(inboundPath(genesys.url, 'event'), token, {
+    channel: { from: { id: 'dave', idType: 'Opaque' }, time: '2024-05-01T13:01:15.000Z' },
+    events: [{ eventType: 'Typing', typing: { type: 'On', duration: 5000 } }],
+  })
+  expect(response.status).toBe(200)
+  expect(await response.json()).toMatchObject({ type: 'Event', events: [{ eventType: 'Typing' }] })
+  expect(genesys.control.events().at(-1)).toMatchObject({ conversationId, from: { id: 'dave' } })
+  const bad = await postJson(inboundPath(genesys.url, 'event'), token, {
+    channel: { from: { id: 'dave', idType: 'Opaque' }, time: '2024-05-01T13:01:15.000Z' },
+    events: [{ eventType: 'Typing', typing: { type: 'Off' } }],
+  })
+  expect(bad.status).toBe(400)
+  expect(((await bad.json()) as { message: string }).message).toContain('events[0].typing.type')
+})
