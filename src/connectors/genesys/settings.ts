@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { ConfigError } from '../../core/errors.ts'
+
 /** Settings of one `genesys-open-messaging` integration (a DB record; secrets by name). */
 export const genesysOpenMessagingSettings = z
   .object({
@@ -23,3 +25,17 @@ export const genesysOpenMessagingSettings = z
   .strict()
 
 export type GenesysOpenMessagingSettings = z.infer<typeof genesysOpenMessagingSettings>
+
+/** The settings of a stored integration; a record that no longer validates is a config error. */
+export function genesysSettingsOf(integration: {
+  readonly id: string
+  readonly settings: unknown
+}): GenesysOpenMessagingSettings {
+  const result = genesysOpenMessagingSettings.safeParse(integration.settings)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  throw new ConfigError(
+    `integrations.${integration.id}.settings.${issue?.path.join('.') ?? ''}`,
+    issue?.message ?? 'invalid settings',
+  )
+}
