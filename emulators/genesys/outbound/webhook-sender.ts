@@ -49,7 +49,6 @@ export class WebhookSender {
   enqueue(record: OutboundMessageRecord): void {
     this.#state.outbound.set(record.messageId, record)
     const lane = record.conversationId ?? record.integrationId
-    const fault = this.#takeFault()
     const held = this.#held.get(lane)
     if (held) {
       this.#held.delete(lane)
@@ -57,6 +56,7 @@ export class WebhookSender {
       held.release()
       return
     }
+    const fault = this.#takeFault()
     if (fault?.kind === 'reorder') {
       this.#hold(lane, record)
       return
