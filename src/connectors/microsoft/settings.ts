@@ -28,6 +28,11 @@ export const microsoftTeamsSettings = z
           .default('https://login.botframework.com/v1/.well-known/openidconfiguration'),
         /** Where outbound tokens come from when no tenantId is set. */
         tokenAuthorityTenant: z.string().default('botframework.com'),
+        /**
+         * Connector hosts trusted besides Microsoft's (`host` exact, `.suffix` for subdomains):
+         * the bot token is only ever sent to these, whatever serviceUrl a reference holds.
+         */
+        serviceUrlHosts: z.array(z.string().min(1)).default([]),
       })
       .strict()
       .optional(),
