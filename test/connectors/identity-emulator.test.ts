@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { emulatorFetch } from '../../emulators/kit/tls-fetch.ts'
 import { emulatorTls } from '../../emulators/kit/server.ts'
+import { emulatorFetch } from '../../emulators/kit/tls-fetch.ts'
 import {
   BOTFRAMEWORK_RESOURCE,
   GRAPH_RESOURCE,
