@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { RemoteAuthError } from '../../../core/errors.ts'
+import { RemoteAuthError, RemoteRejectedError } from '../../../core/errors.ts'
 import type { Logger } from '../../../core/ports/logger.ts'
 import type { HttpClient, HttpRequest, HttpResponse } from '../../shared/http.ts'
 import { createGenesysTokenSource } from './token.ts'
@@ -33,7 +33,11 @@ function loginHost(options: { secret: () => string; expiresIn?: number }) {
         req.headers?.authorization !== expected ||
         req.form?.grant_type !== 'client_credentials'
       ) {
-        throw new RemoteAuthError('invalid_client', { status: 401 })
+        // What the shared client makes of 400 {"error":"invalid_client"}.
+        throw new RemoteRejectedError('request refused (400)', {
+          status: 400,
+          details: { status: 400, remoteCode: 'invalid_client' },
+        })
       }
       issued += 1
       return reply(200, {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-import { RemoteAuthError } from '../../../core/errors.ts'
+import { RemoteAuthError, RemoteRejectedError } from '../../../core/errors.ts'
 import type { Clock } from '../../../core/ports/clock.ts'
 import type { Logger } from '../../../core/ports/logger.ts'
 import type { SecretSource } from '../../../core/ports/secrets.ts'
@@ -33,6 +33,15 @@ const tokenResponse = z.looseObject({
   token_type: z.string().optional(),
   expires_in: z.number().positive(),
 })
+
+/**
+ * The login host answers a bad client id or secret with 400 `invalid_client` (OAuth 2.0,
+ * RFC 6749 §5.2; emulators/README.md records the captured body), some gateways with 401.
+ */
+function isRefusedClient(error: unknown): boolean {
+  if (error instanceof RemoteAuthError) return true
+  return error instanceof RemoteRejectedError && error.details?.remoteCode === 'invalid_client'
+}
 
 /** Renew five minutes ahead, or halfway through a short lifetime, so no call carries a dying token. */
 const renewalMarginMs = (lifetimeMs: number) => Math.min(5 * 60_000, lifetimeMs / 2)
@@ -82,9 +91,12 @@ export function createGenesysTokenSource(
     const started = generation
     const response = await requestToken(await readSecret(false)).catch(async (error: unknown) => {
       // The login host refusing the client usually means the secret was rotated: re-read it once.
-      if (!(error instanceof RemoteAuthError)) throw error
+      if (!isRefusedClient(error)) throw error
       log.info({}, 'genesys login refused the client secret; reloading it')
-      return requestToken(await readSecret(true))
+      return requestToken(await readSecret(true)).catch((again: unknown) => {
+        if (!isRefusedClient(again)) throw again
+        throw new RemoteAuthError('Genesys login refused the OAuth client', { cause: again })
+      })
     })
     const parsed = tokenResponse.safeParse(response.json())
     if (!parsed.success) throw new RemoteAuthError('Genesys token response had no access token')
