@@ -1,4 +1,4 @@
-import type { InboundEnvelope,IncomingMessage } from '../../../core/events.ts'
+import type { InboundEnvelope, IncomingMessage } from '../../../core/events.ts'
 import type { IntegrationId } from '../../../core/model/ids.ts'
 import type { Attachment } from '../../../core/model/message.ts'
 import type { Participant } from '../../../core/model/participant.ts'

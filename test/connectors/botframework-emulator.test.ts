@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+
+import {
+  type BotFrameworkEmulator,
+  startBotFrameworkEmulator,
+} from '../../emulators/botframework/index.ts'
+import { emulatorTls } from '../../emulators/kit/server.ts'
+import {
+  type IdentityEmulator,
+  startIdentityEmulator,
+} from '../../emulators/microsoft-identity/index.ts'
+import {
+  botFrameworkWebhook,
+  createBotSender,
+  isBotEcho,
+} from '../../src/connectors/microsoft/botframework/index.ts'
+import { microsoftTeamsSettings } from '../../src/connectors/microsoft/settings.ts'
+import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
+import { PolicyRefusedError, RemoteUnavailableError } from '../../src/core/errors.ts'
+import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
+import type { OutgoingMessage, SendContext } from '../../src/core/ports/connector.ts'
+import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
+import { type BotEndpoint, startBotEndpoint } from './botframework-bot-endpoint.ts'
+import {
+  BOT_APP_ID,
+  memorySecrets,
+  silentLog,
+  teamsIntegration,
+  TENANT_ID,
+  testDeps,
+} from './botframework-support.ts'
+import { testHttpClient } from './identity-test-http.ts'
+
+const BOT_SECRET = 'bot~password'
+const USER = {
+  id: '29:1-megan',
+  aadObjectId: 'ef1c916a-3135-4417-ba27-8eb7bd084193',
+  name: 'Megan Bowen',
+  tenantId: TENANT_ID,
+}
+
+let idp: IdentityEmulator
+let bf: BotFrameworkEmulator
+let endpoint: BotEndpoint
+let clock: ManualClock
+let deps: ConnectorDeps
+
+const settingsJson = () => ({
+  tenantId: TENANT_ID,
+  clientId: 'graph-app',
+  clientSecretName: 'graph-secret',
+  authorityHost: idp.url,
+  notifications: { clientStateName: 'client-state' },
+  bot: {
+    appId: BOT_APP_ID,
+    appPasswordName: 'bot-password',
+    openIdMetadataUrl: `${idp.url}/botframework/v1/.well-known/openidconfiguration`,
+  },
+})
+const settings = () => microsoftTeamsSettings.parse(settingsJson())
+const ctx = (idempotencyKey: string): SendContext => ({ idempotencyKey, log: silentLog })
+const agentSays = (text: string): OutgoingMessage => ({
+  content: { text, attachments: [], mentions: [] },
+  sender: { role: 'agent', displayName: 'Agent Smith' },
+  occurredAt: '2026-01-01T10:00:00.000Z',
+})
+
+beforeAll(async () => {
+  idp = await startIdentityEmulator({
+    apps: [{ appId: BOT_APP_ID, secret: BOT_SECRET, tenantId: TENANT_ID }],
+  })
+  clock = new ManualClock(Date.now())
+  deps = testDeps({
+    http: testHttpClient(emulatorTls().cert),
+    clock,
+    secrets: memorySecrets({ 'bot-password': BOT_SECRET }),
+  })
+  endpoint = await startBotEndpoint(botFrameworkWebhook(deps), teamsIntegration(settingsJson()))
+  bf = await startBotFrameworkEmulator({
+    identity: idp,
+    bots: [{ appId: BOT_APP_ID, endpoint: `${endpoint.url}/messages`, name: 'Cx Bot' }],
+  })
+  bf.control.addUser(USER)
+  // The connector emulator speaks plain HTTP on loopback: trusted for this test only.
+  deps = { ...deps, trustedHosts: [new URL(bf.serviceUrl).host] }
+})
+afterAll(async () => {
+  await bf.close()
+  await endpoint.close()
+  await idp.close()
+})
+beforeEach(() => {
+  endpoint.envelopes.length = 0
+  endpoint.refusals.length = 0
+  bf.control.clearFaults()
+})
+
+async function userWrites(text: string): Promise<RemoteAddress> {
+  const result = await bf.control.userSends({ user: USER, text })
+  expect(result.status).toBe(202)
+  const envelope = endpoint.envelopes.at(-1)
+  if (!envelope) throw new Error('no envelope')
+  return envelope.address
+}
+
+describe('Bot Framework against the emulators', () => {
+  it('verifies and parses a user activity the channel delivers', async () => {
+    const result = await bf.control.userSends({ user: USER, text: 'I need help with my order' })
+    expect(result.status).toBe(202)
+    expect(endpoint.envelopes).toHaveLength(1)
+    const envelope = endpoint.envelopes[0]!
+    expect(envelope.dedupeKey).toBe(`botframework:${String(result.activity['id'])}`)
+    expect(envelope.event).toMatchObject({
+      type: 'message.created',
+      message: {
+        text: 'I need help with my order',
+        sender: { aadObjectId: USER.aadObjectId, displayName: USER.name, tenantId: TENANT_ID },
+      },
+    })
+    expect(envelope.address.data).toMatchObject({ serviceUrl: bf.serviceUrl, tenantId: TENANT_ID })
+  })
+
+  it.each([
+    'noToken',
+    'badSignature',
+    'wrongIssuer',
+    'wrongAudience',
+    'wrongServiceUrl',
+    'expiredToken',
+    'entraKey',
+    'unendorsedChannel',
+  ] as const)('refuses a delivery with %s', async (fault) => {
+    bf.control.injectDelivery(fault)
+    const result = await bf.control.userSends({ user: USER, text: 'hello' })
+    expect(result.status).toBe(401)
+    expect(endpoint.envelopes).toHaveLength(0)
+  })
+
+  it('sends a proactive reply that lands in the connector log, and typing', async () => {
+    const address = await userWrites('hi')
+    const sender = createBotSender(settings(), deps)
+    const sent = await sender.send(
+      address,
+      agentSays('Hello **Megan**, how can I help?'),
+      ctx('m-1'),
+    )
+    await sender.sendTyping(address, ctx('t-1'))
+    const log = bf.control.sent(address.key).slice(-2)
+    expect(log.map((s) => s.activity['type'])).toEqual(['message', 'typing'])
+    expect(log[0]).toMatchObject({
+      activityId: sent.remoteMessageId,
+      botAppId: BOT_APP_ID,
+      activity: { text: 'Hello **Megan**, how can I help?', textFormat: 'markdown' },
+    })
+    // Sending again with the same idempotency key does not post twice.
+    expect(await sender.send(address, agentSays('ignored'), ctx('m-1'))).toEqual(sent)
+    expect(bf.control.sent(address.key).at(-1)?.activityId).toBe(log[1]?.activityId)
+    expect(
+      isBotEcho(settings(), { role: 'bot', displayName: 'Cx Bot', remoteId: `28:${BOT_APP_ID}` }),
+    ).toBe(true)
+  })
+
+  it('splits text over the size limit into several activities', async () => {
+    const address = await userWrites('send me the long terms')
+    const before = bf.control.sent(address.key).length
+    const text = `${'word '.repeat(2000).trim()}\n\n`.repeat(9)
+    await createBotSender(settings(), deps).send(address, agentSays(text), ctx('long-1'))
+    const parts = bf.control
+      .sent(address.key)
+      .slice(before)
+      .map((s) => String(s.activity['text']))
+    expect(parts.map((p) => p.length <= 40_000)).toEqual([true, true, true])
+    expect(parts.join('') === text).toBe(true)
+  })
+
+  it('honours a 429: the conversation waits until Retry-After has passed', async () => {
+    const address = await userWrites('are you there?')
+    const sender = createBotSender(settings(), deps)
+    bf.control.faults.add({ route: 'botframework.sendActivity', status: 429, retryAfterSeconds: 2 })
+    const failure = await sender
+      .send(address, agentSays('one'), ctx('r-1'))
+      .catch((e: unknown) => e)
+    expect(failure).toBeInstanceOf(RemoteUnavailableError)
+    expect((failure as RemoteUnavailableError).retryAfterMs).toBe(2000)
+
+    let done = false
+    const retry = sender.send(address, agentSays('one'), ctx('r-1')).then(() => (done = true))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(done).toBe(false)
+    clock.advance(2000)
+    await retry
+    expect(bf.control.sent(address.key).at(-1)?.activity['text']).toBe('one')
+  })
+
+  it('never sends the bot token to a serviceUrl outside the allowlist', async () => {
+    const address = await userWrites('hi again')
+    const forged = {
+      ...address,
+      data: { ...(address.data as object), serviceUrl: 'https://attacker.example/teams/' },
+    } as RemoteAddress
+    const sender = createBotSender(settings(), { ...deps, trustedHosts: [] })
+    await expect(sender.send(forged, agentSays('x'), ctx('f-1'))).rejects.toBeInstanceOf(
+      PolicyRefusedError,
+    )
+    await expect(sender.send(address, agentSays('x'), ctx('f-2'))).rejects.toBeInstanceOf(
+      PolicyRefusedError,
+    )
+  })
+})
