@@ -15,7 +15,8 @@ export interface SentActivity {
   readonly conversationId: string
   readonly botAppId: string
   readonly activityId: string
-  readonly operation: 'send' | 'reply' | 'update' | 'delete'
+  /** `stream`: a later chunk or the final message of a Teams stream (same `activityId`). */
+  readonly operation: 'send' | 'reply' | 'update' | 'delete' | 'stream'
   /** The activity as stored (with `id`, `from`, `conversation`, `timestamp` filled in). */
   readonly activity: Record<string, unknown>
   readonly receivedAt: string

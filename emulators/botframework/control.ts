@@ -31,6 +31,8 @@ export interface BotFrameworkControl {
   addBot(bot: BotRegistration): void
   /** What bots sent (send/reply/update/delete), in arrival order, optionally for one conversation. */
   sent(conversationId?: string): SentActivity[]
+  /** Forgets what bots sent (the 1:1 conversation id stays the same for a bot and user). */
+  clearSent(): void
   /** Applies to the next `times` deliveries to a bot (see delivery-faults.ts). */
   injectDelivery(fault: DeliveryFault, times?: number): void
   clearFaults(): void
@@ -57,6 +59,9 @@ export function createBotFrameworkControl(
     addBot: (bot) => void ctx.bots.set(bot.appId, { ...bot }),
     sent: (conversationId) =>
       ctx.sent.filter((s) => conversationId === undefined || s.conversationId === conversationId),
+    clearSent: () => {
+      ctx.sent.length = 0
+    },
     injectDelivery: (fault, times) => ctx.deliveryFaults.add(fault, times),
     clearFaults: () => {
       ctx.faults.clear()
@@ -100,6 +105,10 @@ export function registerBotFrameworkControlRoutes(
   app.get('/_emulator/sent', async (req) => {
     const { conversationId } = req.query as { conversationId?: string }
     return control.sent(conversationId)
+  })
+  app.delete('/_emulator/sent', async () => {
+    control.clearSent()
+    return {}
   })
   app.post('/_emulator/delivery-faults', async (req, reply) => {
     const b = body(req)

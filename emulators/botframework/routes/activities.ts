@@ -6,6 +6,7 @@ import { type BotFrameworkContext, conversationForBot, guard, throttled } from '
 import { connectorError } from '../errors.ts'
 import type { Conversation } from '../state.ts'
 import { recordBotActivity } from './record.ts'
+import { handleStreamActivity, streamInfo } from './streaming.ts'
 
 interface Params {
   conversationId: string
@@ -40,6 +41,8 @@ export function registerActivityRoutes(app: FastifyInstance, ctx: BotFrameworkCo
   app.post('/v3/conversations/:conversationId/activities', async (req, reply) => {
     const ok = await prepare('botframework.sendActivity', req, reply)
     if (!ok) return reply
+    const stream = streamInfo(ok.body)
+    if (stream) return handleStreamActivity(ctx, ok.conversation, ok.appId, ok.body, stream, reply)
     const id = recordBotActivity(ctx, ok.conversation, ok.appId, 'send', ok.body)
     return reply.code(201).send({ id })
   })

@@ -31,7 +31,7 @@ export function recordBotActivity(
   }
   if (operation !== 'delete') {
     const existing = conversation.activities.get(id)
-    if (existing && operation === 'update') existing.activity = activity
+    if (existing && (operation === 'update' || operation === 'stream')) existing.activity = activity
     else conversation.activities.set(id, { id, by: appId, activity, deleted: false })
   }
   ctx.sent.push({
