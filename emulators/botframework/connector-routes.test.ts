@@ -197,6 +197,25 @@ describe('v3 conversations and members', () => {
   })
 })
 
+describe('uninstall', () => {
+  it('tells the bot and refuses its later sends with 403', async () => {
+    h.clock.advance(3_600_000)
+    token = await botToken(h.identity)
+    const other = { ...USER, id: '29:1user-lee', aadObjectId: 'lee-oid', name: 'Lee Gu' }
+    const first = await h.teams.control.userSends({
+      user: other,
+      text: 'bye soon',
+      botAppId: BOT.appId,
+    })
+    const conversation = String((first.activity['conversation'] as { id: string }).id)
+    const removed = await h.teams.control.uninstallBot({ user: other, botAppId: BOT.appId })
+    expect(removed.activity).toMatchObject({ type: 'installationUpdate', action: 'remove' })
+    const path = `/v3/conversations/${encodeURIComponent(conversation)}/activities`
+    const res = await call('POST', path, message('still there?'))
+    expect([res.status, res.body.error.code]).toEqual([403, 'BotNotInConversationRoster'])
+  })
+})
+
 describe('throttling and faults', () => {
   it('answers 429 with Retry-After past 7 sends per second per conversation', async () => {
     h.clock.advance(3_600_000)

@@ -8,6 +8,7 @@ import type { DeliveryFault } from './delivery-faults.ts'
 import type { TeamsChannel, TeamsUser } from './state.ts'
 import {
   installBot,
+  uninstallBot,
   type UserEventInput,
   userSends,
   type UserSendsInput,
@@ -26,6 +27,8 @@ export interface BotFrameworkControl {
   userTyping(input: UserEventInput): Promise<DeliveryResult>
   /** installationUpdate + conversationUpdate (membersAdded) for a personal install. */
   installBot(input: UserEventInput): Promise<DeliveryResult[]>
+  /** installationUpdate `remove`; the bot's later sends there get 403. */
+  uninstallBot(input: UserEventInput): Promise<DeliveryResult>
   addUser(user: TeamsUser): void
   addChannel(channel: TeamsChannel): void
   addBot(bot: BotRegistration): void
@@ -54,6 +57,7 @@ export function createBotFrameworkControl(
     userSends: (input) => userSends(ctx, delivery, input),
     userTyping: (input) => userTyping(ctx, delivery, input),
     installBot: (input) => installBot(ctx, delivery, input),
+    uninstallBot: (input) => uninstallBot(ctx, delivery, input),
     addUser: (user) => void ctx.state.addUser(user),
     addChannel: (channel) => void ctx.state.channels.set(channel.id, { ...channel }),
     addBot: (bot) => void ctx.bots.set(bot.appId, { ...bot }),
@@ -90,6 +94,9 @@ export function registerBotFrameworkControlRoutes(
   app.post('/_emulator/user-sends', async (req) => control.userSends(body<UserSendsInput>(req)))
   app.post('/_emulator/user-typing', async (req) => control.userTyping(body<UserEventInput>(req)))
   app.post('/_emulator/install-bot', async (req) => control.installBot(body<UserEventInput>(req)))
+  app.post('/_emulator/uninstall-bot', async (req) =>
+    control.uninstallBot(body<UserEventInput>(req)),
+  )
   app.post('/_emulator/users', async (req, reply) => {
     control.addUser(body<TeamsUser>(req))
     return reply.code(201).send({})

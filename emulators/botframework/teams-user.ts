@@ -113,3 +113,22 @@ export async function installBot(
   })
   return [await delivery.deliver(appId, install), await delivery.deliver(appId, update)]
 }
+
+/**
+ * The user removes the bot: `installationUpdate` (action `remove`), then the bot leaves the
+ * conversation. "Your bot receives a 403 response code for new messages posted by your bot"
+ * (403 `BotNotInConversationRoster` here). A later `userSends` without `conversationId` installs it again.
+ */
+export async function uninstallBot(
+  ctx: BotFrameworkContext,
+  delivery: ChannelDelivery,
+  input: UserEventInput,
+): Promise<DeliveryResult> {
+  const { appId, user, conversation } = actorScene(ctx, input)
+  const result = await delivery.deliver(
+    appId,
+    teamsActivity(ctx, conversation, appId, user, { type: 'installationUpdate', action: 'remove' }),
+  )
+  conversation.bots.delete(appId)
+  return result
+}
