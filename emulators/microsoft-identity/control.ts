@@ -92,9 +92,11 @@ export function registerControlRoutes(app: FastifyInstance, control: IdentityCon
   const body = (req: { body: unknown }) => (jsonBody(req as never) ?? {}) as Body
   const param = (req: { params: unknown }, name: string) =>
     (req.params as Record<string, string>)[name]!
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const message = err instanceof Error ? err.message : String(err)
-    return reply.code(400).send({ error: 'control_error', message })
+    if (req.url.startsWith('/_emulator/'))
+      return reply.code(400).send({ error: 'control_error', message })
+    return reply.code(500).send({ error: 'server_error', error_description: message })
   })
   app.post('/_emulator/apps', async (req, reply) => {
     control.addApp(body(req) as unknown as IdentityApp)
