@@ -1,0 +1,176 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+import {
+  type GenesysEmulator,
+  type GenesysSeed,
+  startGenesysEmulator,
+} from '../../emulators/genesys/index.ts'
+import { genesysRateBudget } from '../../src/connectors/genesys/open-messaging/client.ts'
+import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
+import { createHttpClient } from '../../src/connectors/shared/http-client.ts'
+import type { InboundEnvelope } from '../../src/core/events.ts'
+import { integrationId } from '../../src/core/model/ids.ts'
+import type { Integration } from '../../src/core/model/integration.ts'
+import type { Participant } from '../../src/core/model/participant.ts'
+import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
+import type { OutgoingMessage, WebhookRoute } from '../../src/core/ports/connector.ts'
+import { systemClock } from '../../src/infra/clock/system-clock.ts'
+import { createMemoryRateLimiter } from '../../src/infra/limits/memory-limiter.ts'
+import { createPrometheusMetrics } from '../../src/infra/metrics/prometheus.ts'
+import { memorySecrets, silentLog, testDeps } from './botframework-support.ts'
+
+export const OM_INTEGRATION_ID = '1f7a1c52-7b0c-4a3c-9d9b-6a2a0c1e5f10'
+export const WEBHOOK_TOKEN = 'genesys-webhook-token-0123456789'
+export const CLIENT_ID = 'bridge-client'
+export const CLIENT_SECRET = 'bridge-client-secret'
+
+/** A Teams customer as the Teams connector reports one. */
+export const teamsCustomer: Participant = {
+  role: 'customer',
+  displayName: 'Megan Bowen',
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  aadObjectId: 'ef1c916a-3135-4417-ba27-8eb7bd084193',
+  upn: 'megan@contoso.com',
+}
+
+export const teamsChat: RemoteAddress = {
+  kind: 'microsoft-teams',
+  integrationId: integrationId('int-teams-1'),
+  key: 'a:1',
+  data: null,
+}
+
+export const customerMessage = (text: string): OutgoingMessage => ({
+  content: { text, attachments: [], mentions: [] },
+  sender: teamsCustomer,
+  occurredAt: '2026-05-01T10:00:00.000Z',
+})
+
+export function genesysSeed(webhookUrl: string, extra: Partial<GenesysSeed> = {}): GenesysSeed {
+  return {
+    orgs: [{ id: 'org-a' }],
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, orgId: 'org-a' }],
+    integrations: [
+      {
+        id: OM_INTEGRATION_ID,
+        orgId: 'org-a',
+        name: 'Teams bridge',
+        outboundNotificationWebhookUrl: webhookUrl,
+        webhookToken: WEBHOOK_TOKEN,
+      },
+    ],
+    agents: [{ id: 'agent-1', orgId: 'org-a', name: 'Ana' }],
+    queues: [],
+    ...extra,
+  }
+}
+
+/** The bridge's integration record pointing at the emulator for both login and API hosts. */
+export function genesysIntegration(
+  url: string,
+  settings: Record<string, unknown> = {},
+): Integration {
+  const at = new Date('2026-01-01T00:00:00Z')
+  return {
+    id: integrationId('int-genesys-1'),
+    kind: 'genesys-open-messaging',
+    name: 'Genesys',
+    enabled: true,
+    createdAt: at,
+    updatedAt: at,
+    settings: {
+      openMessagingIntegrationId: OM_INTEGRATION_ID,
+      loginBaseUrl: url,
+      apiBaseUrl: url,
+      clientId: CLIENT_ID,
+      clientSecretName: 'genesys-client-secret',
+      webhookSecretName: 'genesys-webhook-secret',
+      attachmentHosts: ['127.0.0.1'],
+      ...settings,
+    } as Integration['settings'],
+  }
+}
+
+/** Secrets in memory that count re-reads (the 401 path re-reads the client secret). */
+export function countingSecrets(initial: Record<string, string>) {
+  const inner = memorySecrets(initial)
+  const counts = { reloads: 0 }
+  return {
+    ...inner,
+    counts,
+    reload: async (name: string) => {
+      counts.reloads += 1
+      return inner.reload(name)
+    },
+  }
+}
+
+/** Connector deps on the real shared HttpClient, with the Genesys rate budget. */
+export function genesysDeps(secrets: ReturnType<typeof countingSecrets>): ConnectorDeps {
+  const clock = systemClock
+  const limiter = createMemoryRateLimiter({ budgets: { genesys: genesysRateBudget }, clock })
+  const http = createHttpClient({
+    limiter,
+    clock,
+    metrics: createPrometheusMetrics({ defaultMetrics: false }),
+    log: silentLog,
+    backoff: { baseMs: 10, maxMs: 50 },
+  })
+  return { ...testDeps({ http, clock, secrets, trustedHosts: [] }), limiter }
+}
+
+/**
+ * The bridge's webhook edge in miniature: verify, then parse, then 202, over real HTTP, as
+ * src/http does it. Envelopes and refusals are recorded for the test.
+ */
+export async function startBridgeWebhook(route: WebhookRoute, integration: Integration) {
+  const envelopes: InboundEnvelope[] = []
+  const refused: string[] = []
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const headers: Record<string, string | undefined> = {}
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v
+      const raw = {
+        method: 'POST',
+        headers,
+        query: {},
+        rawBody: Buffer.concat(chunks),
+        url: req.url ?? '',
+      }
+      route
+        .verify(raw, integration)
+        .then(() => route.parse(raw, integration))
+        .then((parsed) => {
+          envelopes.push(...parsed)
+          res.writeHead(202).end()
+        })
+        .catch((error: Error) => {
+          refused.push(error.name)
+          res.writeHead(error.name === 'AuthenticationError' ? 401 : 400).end()
+        })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/webhooks/genesys-open-messaging/int-genesys-1/outbound`,
+    envelopes,
+    refused,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+export async function startGenesys(webhookUrl: string): Promise<GenesysEmulator> {
+  return startGenesysEmulator({
+    port: 0,
+    seed: genesysSeed(webhookUrl),
+    webhook: { retryDelayMs: 20, timeoutMs: 2000 },
+  })
+}
