@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { RemoteUnavailableError } from '../../core/errors.ts'
 import { createExtraCaAgent, createHttpClient } from './http-client.ts'
+import { safeDownload } from './safe-download.ts'
 import {
   capturingLogger,
   realClock,
@@ -51,5 +52,20 @@ describe('createExtraCaAgent', () => {
       .request({ method: 'POST', url, json: {}, maxRetries: 0 })
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RemoteUnavailableError)
+  })
+})
+
+describe('safeDownload over TLS to a trusted emulator', () => {
+  it('pins the address and trusts the extra CA only when given', async () => {
+    const port = new URL(url).port
+    const options = { allowedHosts: [], trustedPrivateHosts: [`localhost:${port}`], maxBytes: 100 }
+    const resolve = async () => [{ address: '127.0.0.1', family: 4 as const }]
+    const target = `https://localhost:${port}/file.txt`
+    const got = await safeDownload({ resolve, extraCaPem: cert }, target, options)
+    expect(new TextDecoder().decode(got.data)).toBe('secure')
+    expect(got.fileName).toBe('file.txt')
+    await expect(safeDownload({ resolve }, target, options)).rejects.toBeInstanceOf(
+      RemoteUnavailableError,
+    )
   })
 })
