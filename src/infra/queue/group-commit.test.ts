@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+
+import { GroupCommit } from './group-commit.ts'
+
+describe('GroupCommit', () => {
+  it('writes calls made in the same turn as one batch and gives each caller its own results', async () => {
+    const batches: number[][] = []
+    const commit = new GroupCommit<number, string>((items) => {
+      batches.push([...items])
+      return items.map((n) => `#${n}`)
+    })
+    const results = await Promise.all([
+      commit.submit([1, 2]),
+      commit.submit([3]),
+      commit.submit([4, 5, 6]),
+    ])
+    expect(batches).toEqual([[1, 2, 3, 4, 5, 6]])
+    expect(results).toEqual([['#1', '#2'], ['#3'], ['#4', '#5', '#6']])
+  })
+
+  it('batches callers that come back after their previous commit', async () => {
+    const sizes: number[] = []
+    const commit = new GroupCommit<number, number>((items) => {
+      sizes.push(items.length)
+      return [...items]
+    })
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, caller) => {
+        for (let i = 0; i < 4; i += 1) await commit.submit([caller])
+      }),
+    )
+    expect(sizes).toEqual([50, 50, 50, 50])
+  })
+
+  it('rejects every caller of a failed batch, and the next batch starts clean', async () => {
+    let fail = true
+    let afterCommits = 0
+    const commit = new GroupCommit<number, number>(
+      (items) => {
+        if (fail) throw new Error('disk full')
+        return [...items]
+      },
+      () => (afterCommits += 1),
+    )
+    const failed = await Promise.allSettled([commit.submit([1]), commit.submit([2])])
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    fail = false
+    expect(await commit.submit([3])).toEqual([3])
+    expect(afterCommits).toBe(1)
+  })
+
+  it('flush() commits at once what is waiting', async () => {
+    const commit = new GroupCommit<number, number>((items) => [...items])
+    const pending = commit.submit([7])
+    expect(commit.pending).toBe(1)
+    commit.flush()
+    expect(commit.pending).toBe(0)
+    expect(await pending).toEqual([7])
+  })
+})

@@ -1,0 +1,116 @@
+import type Database from 'better-sqlite3'
+
+import type { EnqueueResult, QueueStats } from '../../core/ports/job-queue.ts'
+import type { JobRow } from './job-rows.ts'
+import { OPEN, UNFINISHED } from './queue-database.ts'
+import { type Prepare, statementCache } from './statement-cache.ts'
+
+/** A validated JobSpec, payload already serialized. */
+export interface NewJob {
+  readonly task: string
+  readonly payload: string
+  readonly lane: string | null
+  readonly dedupeKey: string | null
+  readonly runAt: number
+  readonly maxAttempts: number
+}
+
+const INSERT = `
+  INSERT INTO jobs (task, payload, lane, dedupe_key, state, is_head, attempt, max_attempts,
+                    run_at, created_at, updated_at)
+  VALUES (@task, @payload, @lane, @dedupeKey, 'queued',
+          CASE WHEN @lane IS NULL THEN 1
+               WHEN EXISTS (SELECT 1 FROM jobs WHERE lane = @lane AND state IN ${UNFINISHED}) THEN 0
+               ELSE 1 END,
+          0, @maxAttempts, @runAt, @now, @now)
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id`
+const RUNNABLE = `
+  SELECT id, lane FROM jobs
+   WHERE state = 'queued' AND is_head = 1 AND run_at <= ?
+   ORDER BY run_at, id LIMIT ?`
+
+/** Reads, inserts and claims on the `jobs` table, synchronously (better-sqlite3). */
+export class JobTable {
+  readonly #db: Database.Database
+  readonly #sql: Prepare
+
+  constructor(db: Database.Database) {
+    this.#db = db
+    this.#sql = statementCache(db)
+  }
+
+  /** Runs `work` in one write transaction (taken at once, so a second process waits). */
+  atomically<T>(work: () => T): T {
+    return this.#db.transaction(work).immediate()
+  }
+
+  /** Inserts a batch in one transaction: the group commit. */
+  insert(jobs: readonly NewJob[], now: number): EnqueueResult[] {
+    return this.atomically(() =>
+      jobs.map((job) => {
+        const row = this.#sql(INSERT).get({ ...job, now }) as { id: number } | undefined
+        if (row) return { id: String(row.id), duplicate: false }
+        const existing = this.#sql(`SELECT id FROM jobs WHERE dedupe_key = ?`).get(job.dedupeKey)
+        return { id: String((existing as { id: number }).id), duplicate: true }
+      }),
+    )
+  }
+
+  /**
+   * Marks up to `limit` runnable lane heads active. `busyLanes` are lanes with a job running
+   * here: after an operator retries an old failed job, its lane can briefly have two heads.
+   */
+  claim(limit: number, now: number, busyLanes: ReadonlySet<string>): JobRow[] {
+    return this.atomically(() => {
+      const candidates = this.#sql(RUNNABLE).all(now, limit * 2 + 8) as Array<{
+        id: number
+        lane: string | null
+      }>
+      const lanes = new Set<string>()
+      const claimed: JobRow[] = []
+      for (const { id, lane } of candidates) {
+        if (claimed.length >= limit) break
+        if (lane !== null && (busyLanes.has(lane) || lanes.has(lane))) continue
+        if (lane !== null) lanes.add(lane)
+        const row = this.#sql(
+          `UPDATE jobs SET state = 'active', attempt = attempt + 1, updated_at = ?
+            WHERE id = ? RETURNING *`,
+        ).get(now, id)
+        claimed.push(row as JobRow)
+      }
+      return claimed
+    })
+  }
+
+  hasRunnable(now: number): boolean {
+    return this.#sql(RUNNABLE).all(now, 1).length > 0
+  }
+
+  get(id: number): JobRow | undefined {
+    return this.#sql(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined
+  }
+
+  parked(): JobRow[] {
+    return this.#sql(
+      `SELECT * FROM jobs WHERE state IN ${OPEN} AND state = 'parked' ORDER BY id`,
+    ).all() as JobRow[]
+  }
+
+  stats(): QueueStats {
+    const rows = this.#sql(
+      `SELECT state, count(*) AS n FROM jobs WHERE state IN ${OPEN} GROUP BY state`,
+    ).all() as Array<{ state: keyof QueueStats; n: number }>
+    const stats = { queued: 0, active: 0, parked: 0, failed: 0 }
+    for (const { state, n } of rows) stats[state] = n
+    return stats
+  }
+
+  /** Deletes up to `limit` done or skipped jobs last touched before `before`; returns how many. */
+  purge(before: number, limit: number): number {
+    return this.#sql(
+      `DELETE FROM jobs WHERE id IN (
+         SELECT id FROM jobs WHERE state IN ('done', 'skipped') AND updated_at < ? LIMIT ?)`,
+    ).run(before, limit).changes
+  }
+}

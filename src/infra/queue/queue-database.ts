@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+import Database from 'better-sqlite3'
+
+const SCHEMA_VERSION = 1
+
+/** States that hold a lane: only the oldest of these in a lane may run. */
+export const UNFINISHED = `('queued', 'active', 'parked')`
+/** States an operator looks at (stats, parked list, crash recovery). */
+export const OPEN = `('queued', 'active', 'parked', 'failed')`
+
+/*
+ * `is_head` marks the oldest unfinished job of its lane (always 1 without a lane), kept up to
+ * date on every transition, so a claim is one range scan of `jobs_runnable` however many lanes
+ * exist. Partial-index conditions are literals because SQLite only uses a partial index when
+ * the query repeats its WHERE terms (https://www.sqlite.org/partialindex.html).
+ */
+const SCHEMA = `
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  task TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  lane TEXT,
+  dedupe_key TEXT UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'active', 'done', 'failed', 'parked', 'skipped')),
+  is_head INTEGER NOT NULL,
+  attempt INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_runnable ON jobs (run_at, id) WHERE state = 'queued' AND is_head = 1;
+CREATE INDEX jobs_lane_unfinished ON jobs (lane, id) WHERE state IN ${UNFINISHED} AND lane IS NOT NULL;
+CREATE INDEX jobs_open_state ON jobs (state) WHERE state IN ${OPEN};
+CREATE INDEX jobs_finished ON jobs (updated_at) WHERE state IN ('done', 'skipped');
+`
+
+/**
+ * Opens the queue's own database file (separate from the store's, so the two never wait on
+ * each other's write lock) and creates the schema on first use.
+ */
+export function openQueueDatabase(path: string): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const db = new Database(path)
+  // FULL: a commit is fsynced before enqueue resolves, so an acknowledged job survives power
+  // loss, not only a crash (https://www.sqlite.org/pragma.html#pragma_synchronous).
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('busy_timeout = 5000')
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > SCHEMA_VERSION) {
+    db.close()
+    throw new Error(`queue database ${path} has schema ${version}, newer than this version knows`)
+  }
+  if (version < SCHEMA_VERSION) {
+    db.transaction(() => {
+      db.exec(SCHEMA)
+      db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    }).immediate()
+  }
+  return db
+}
