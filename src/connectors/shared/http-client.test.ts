@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import {
   PayloadTooLargeError,
@@ -16,16 +16,12 @@ import {
   recordingMetrics,
   scriptedBreaker,
 } from './testing/fake-ports.ts'
-import { json, type Scripted, startScriptServer } from './testing/script-server.ts'
+import { json, type Scripted, scriptServers } from './testing/script-server.ts'
 
-let server: Awaited<ReturnType<typeof startScriptServer>> | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
+const startServer = scriptServers()
 
 async function setup(routes: Record<string, Scripted>, extra: Partial<HttpClientOptions> = {}) {
-  server = await startScriptServer(routes)
+  const server = await startServer(routes)
   const limiter = recordingLimiter()
   const metrics = recordingMetrics()
   const log = capturingLogger()
@@ -170,10 +166,9 @@ describe('http client: server errors and timeouts', () => {
   })
 
   it('retries even a POST when the connection was refused (it never left)', async () => {
-    const { http } = await setup({})
-    const closed = server!.url
-    await server!.close()
-    server = undefined
+    const { http, server } = await setup({})
+    const closed = server.url
+    await server.close()
     const error = await http
       .request({ method: 'POST', url: `${closed}/x`, json: {}, maxRetries: 1 })
       .catch((e: unknown) => e)

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 
 import {
   PolicyRefusedError,
@@ -7,13 +7,9 @@ import {
 } from '../../core/errors.ts'
 import { fileNameFromDisposition, safeDownload, type SafeDownloadOptions } from './safe-download.ts'
 import { recordingMetrics } from './testing/fake-ports.ts'
-import { type Scripted, startScriptServer } from './testing/script-server.ts'
+import { type Scripted, scriptServers } from './testing/script-server.ts'
 
-let server: Awaited<ReturnType<typeof startScriptServer>> | undefined
-afterEach(async () => {
-  await server?.close()
-  server = undefined
-})
+const startServer = scriptServers()
 
 const pdf: Scripted = (res) =>
   void res
@@ -24,7 +20,7 @@ const pdf: Scripted = (res) =>
     .end('%PDF-1.7')
 
 async function setup(routes: Record<string, Scripted>) {
-  server = await startScriptServer(routes)
+  const server = await startServer(routes)
   const trustedHost = `127.0.0.1:${server.port}`
   const trusted: SafeDownloadOptions = {
     allowedHosts: [],

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { afterEach } from 'vitest'
+
 export interface SeenRequest {
   readonly method: string
   readonly path: string
@@ -51,3 +53,16 @@ export const json = (res: ServerResponse, status: number, body: unknown, headers
   void res
     .writeHead(status, { 'content-type': 'application/json', ...headers })
     .end(JSON.stringify(body))
+
+/** A starter whose servers are all closed after each test of the calling file. */
+export function scriptServers() {
+  const open: Array<{ close(): Promise<void> }> = []
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((server) => server.close()))
+  })
+  return async (routes: Record<string, Scripted>) => {
+    const server = await startScriptServer(routes)
+    open.push(server)
+    return server
+  }
+}
