@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 
-import { emulatorTls } from '../../emulators/kit/server.ts'
 import { botFrameworkWebhook } from '../../src/connectors/microsoft/botframework/webhook.ts'
 import type { InboundEnvelope } from '../../src/core/events.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
@@ -13,11 +12,8 @@ import {
   TENANT_ID,
   testDeps,
 } from './botframework-support.ts'
-import { testHttpClient } from './identity-test-http.ts'
 
-const route = botFrameworkWebhook(
-  testDeps({ http: testHttpClient(emulatorTls().cert), clock: new ManualClock() }),
-)
+const route = botFrameworkWebhook(testDeps({ clock: new ManualClock() }))
 const integration = teamsIntegration(
   botSettings('https://login.botframework.com/v1/.well-known/openidconfiguration'),
 )

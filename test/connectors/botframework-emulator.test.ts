@@ -4,7 +4,6 @@ import {
   type BotFrameworkEmulator,
   startBotFrameworkEmulator,
 } from '../../emulators/botframework/index.ts'
-import { emulatorTls } from '../../emulators/kit/server.ts'
 import {
   type IdentityEmulator,
   startIdentityEmulator,
@@ -29,7 +28,6 @@ import {
   TENANT_ID,
   testDeps,
 } from './botframework-support.ts'
-import { testHttpClient } from './identity-test-http.ts'
 
 const BOT_SECRET = 'bot~password'
 const USER = {
@@ -71,7 +69,6 @@ beforeAll(async () => {
   })
   clock = new ManualClock(Date.now())
   deps = testDeps({
-    http: testHttpClient(emulatorTls().cert),
     clock,
     secrets: memorySecrets({ 'bot-password': BOT_SECRET }),
   })
@@ -173,23 +170,52 @@ describe('Bot Framework against the emulators', () => {
     expect(parts.join('') === text).toBe(true)
   })
 
-  it('honours a 429: the conversation waits until Retry-After has passed', async () => {
+  /** Resolves once `promise` settles or after `ms` of real time, telling which. */
+  const settledWithin = (promise: Promise<unknown>, ms: number) =>
+    Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
+    ])
+
+  it('waits out a short 429 Retry-After inside the send, then delivers once', async () => {
     const address = await userWrites('are you there?')
-    const sender = createBotSender(settings(), deps)
+    const before = bf.control.sent(address.key).length
     bf.control.faults.add({ route: 'botframework.sendActivity', status: 429, retryAfterSeconds: 2 })
+    const sending = createBotSender(settings(), deps).send(address, agentSays('one'), ctx('r-1'))
+    expect(await settledWithin(sending, 100)).toBe(false)
+    expect(bf.control.sent(address.key)).toHaveLength(before)
+    clock.advance(2_000)
+    await sending
+    expect(
+      bf.control
+        .sent(address.key)
+        .slice(before)
+        .map((s) => s.activity['text']),
+    ).toEqual(['one'])
+  })
+
+  it('surfaces a long 429 and holds the conversation until Retry-After has passed', async () => {
+    const address = await userWrites('still there?')
+    const sender = createBotSender(settings(), deps)
+    bf.control.faults.add({
+      route: 'botframework.sendActivity',
+      status: 429,
+      retryAfterSeconds: 60,
+    })
     const failure = await sender
-      .send(address, agentSays('one'), ctx('r-1'))
+      .send(address, agentSays('two'), ctx('r-2'))
       .catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(RemoteUnavailableError)
-    expect((failure as RemoteUnavailableError).retryAfterMs).toBe(2000)
+    expect((failure as RemoteUnavailableError).retryAfterMs).toBe(60_000)
 
-    let done = false
-    const retry = sender.send(address, agentSays('one'), ctx('r-1')).then(() => (done = true))
-    await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(done).toBe(false)
-    clock.advance(2000)
+    const retry = sender.send(address, agentSays('two'), ctx('r-2'))
+    expect(await settledWithin(retry, 100)).toBe(false)
+    clock.advance(60_000)
     await retry
-    expect(bf.control.sent(address.key).at(-1)?.activity['text']).toBe('one')
+    expect(bf.control.sent(address.key).at(-1)?.activity['text']).toBe('two')
   })
 
   it('never sends the bot token to a serviceUrl outside the allowlist', async () => {

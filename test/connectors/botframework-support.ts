@@ -3,27 +3,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
-import type { HttpClient } from '../../src/connectors/shared/http.ts'
 import { integrationId } from '../../src/core/model/ids.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { JsonObject, JsonValue } from '../../src/core/model/json.ts'
 import type { Clock } from '../../src/core/ports/clock.ts'
-import type { Logger } from '../../src/core/ports/logger.ts'
 import type { RateBudget } from '../../src/core/ports/rate-limiter.ts'
 import type { SecretStore } from '../../src/core/ports/secrets.ts'
 import type { StateRepository } from '../../src/core/ports/store.ts'
 import { createLocalBlobStore } from '../../src/infra/blob/local-disk.ts'
 import { createMemoryRateLimiter } from '../../src/infra/limits/memory-limiter.ts'
 import { createPrometheusMetrics } from '../../src/infra/metrics/prometheus.ts'
+import { bridgeHttpClient, silentLog } from './identity-http.ts'
 
-export const silentLog: Logger = {
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silentLog,
-}
+export { silentLog }
 
 /** Secrets in memory (the encrypted store is infra's; connectors only see the port). */
 export function memorySecrets(initial: Record<string, string>): SecretStore & {
@@ -59,15 +51,16 @@ function memoryState(): StateRepository {
   }
 }
 
+/** Deps on real infra in memory; the HttpClient shares the deps' limiter, as in the app. */
 export function testDeps(input: {
-  http: HttpClient
   clock: Clock
   secrets?: SecretStore
   budgets?: Record<string, RateBudget>
   trustedHosts?: string[]
 }): ConnectorDeps {
+  const limiter = createMemoryRateLimiter({ budgets: input.budgets ?? {}, clock: input.clock })
   return {
-    http: input.http,
+    http: bridgeHttpClient({ clock: input.clock, limiter }),
     clock: input.clock,
     log: silentLog,
     secrets: input.secrets ?? memorySecrets({}),
@@ -77,7 +70,7 @@ export function testDeps(input: {
       signingKey: Buffer.alloc(32, 7),
       clock: input.clock,
     }),
-    limiter: createMemoryRateLimiter({ budgets: input.budgets ?? {}, clock: input.clock }),
+    limiter,
     metrics: createPrometheusMetrics({ defaultMetrics: false }),
     state: memoryState(),
     publicUrl: 'https://bridge.example',

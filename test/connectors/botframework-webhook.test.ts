@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { emulatorTls } from '../../emulators/kit/server.ts'
 import { botFrameworkWebhook } from '../../src/connectors/microsoft/botframework/webhook.ts'
 import { AuthenticationError, InvalidInputError } from '../../src/core/errors.ts'
 import type { RawRequest, WebhookRoute } from '../../src/core/ports/connector.ts'
@@ -20,7 +19,6 @@ import {
   type TestSigner,
   testSigner,
 } from './identity-openid-fixture.ts'
-import { testHttpClient } from './identity-test-http.ts'
 
 const ISSUER = 'https://api.botframework.com'
 
@@ -40,7 +38,7 @@ describe('Bot Framework webhook: Connector → bot authentication', () => {
     await server?.close()
     server = await startOpenIdServer(ISSUER, [teamsKey, bareKey])
     clock = new ManualClock(Date.UTC(2026, 0, 1, 10))
-    route = botFrameworkWebhook(testDeps({ http: testHttpClient(emulatorTls().cert), clock }))
+    route = botFrameworkWebhook(testDeps({ clock }))
   })
   afterAll(() => server.close())
 

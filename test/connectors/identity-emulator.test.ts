@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { emulatorTls } from '../../emulators/kit/server.ts'
 import { emulatorFetch } from '../../emulators/kit/tls-fetch.ts'
 import {
   BOTFRAMEWORK_RESOURCE,
@@ -18,7 +17,7 @@ import { RemoteAuthError, RemoteUnavailableError } from '../../src/core/errors.t
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { memorySecrets, silentLog } from './botframework-support.ts'
-import { testHttpClient } from './identity-test-http.ts'
+import { bridgeHttpClient } from './identity-http.ts'
 
 const TENANT = '44444444-0000-0000-0000-000000000001'
 const BOT = {
@@ -40,7 +39,7 @@ const AGENT = {
 }
 
 let idp: IdentityEmulator
-const http = testHttpClient(emulatorTls().cert)
+const http = bridgeHttpClient({ clock: systemClock })
 beforeAll(async () => {
   idp = await startIdentityEmulator({ apps: [BOT, APP], users: [AGENT] })
 })
@@ -96,12 +95,13 @@ describe('identity against the identity emulator', () => {
   })
 
   it('keeps the HttpClient classification of a 429 instead of MSAL network_error', async () => {
-    idp.control.faults.add({ route: 'identity.token', status: 429, retryAfterSeconds: 7 })
+    // Beyond the shared client's 30 s inline wait, so the classified error surfaces.
+    idp.control.faults.add({ route: 'identity.token', status: 429, retryAfterSeconds: 120 })
     const failure = await botTokens()
       .getToken()
       .catch((e: unknown) => e)
     expect(failure).toBeInstanceOf(RemoteUnavailableError)
-    expect((failure as RemoteUnavailableError).retryAfterMs).toBe(7000)
+    expect((failure as RemoteUnavailableError).retryAfterMs).toBe(120_000)
   })
 
   it('refuses a plain-http authority host with a ConfigError', async () => {

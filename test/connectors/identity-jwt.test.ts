@@ -1,10 +1,10 @@
 import { base64url } from 'jose'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import { emulatorTls } from '../../emulators/kit/server.ts'
 import { createJwtVerifier } from '../../src/connectors/microsoft/identity/jwt.ts'
 import { AuthenticationError } from '../../src/core/errors.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
+import { bridgeHttpClient } from './identity-http.ts'
 import {
   type OpenIdServer,
   signToken,
@@ -12,7 +12,6 @@ import {
   type TestSigner,
   testSigner,
 } from './identity-openid-fixture.ts'
-import { testHttpClient } from './identity-test-http.ts'
 
 const issuer = 'https://api.botframework.com'
 const audience = 'bot-app-id'
@@ -26,7 +25,7 @@ describe('createJwtVerifier', () => {
   const verifier = () =>
     createJwtVerifier({
       openIdMetadataUrl: server.metadataUrl,
-      http: testHttpClient(emulatorTls().cert),
+      http: bridgeHttpClient({ clock }),
       clock,
     })
   const token = (

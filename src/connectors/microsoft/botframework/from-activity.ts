@@ -2,7 +2,9 @@ import type { InboundEnvelope, IncomingMessage } from '../../../core/events.ts'
 import type { IntegrationId } from '../../../core/model/ids.ts'
 import type { Attachment } from '../../../core/model/message.ts'
 import type { Participant } from '../../../core/model/participant.ts'
-import { cleanFileName, kindOf, mediaTypeOf } from '../graph/attachments.ts'
+import { attachmentKind } from '../../../core/policies/attachments.ts'
+import { safeFileName } from '../../shared/safe-file-name.ts'
+import { mediaTypeOf } from '../graph/attachments.ts'
 import { stripControl } from '../graph/teams-html.ts'
 import { type Activity, type ActivityAttachment, tenantOf } from './activity.ts'
 import { referenceOf } from './conversation-reference.ts'
@@ -84,15 +86,15 @@ function attachmentOf(attachment: ActivityAttachment, index: number): Attachment
   if (attachment.contentType === FILE_DOWNLOAD_INFO) {
     const content = attachment.content as { downloadUrl?: unknown } | undefined
     if (typeof content?.downloadUrl !== 'string') return []
-    const name = cleanFileName(attachment.name ?? '', fallback)
+    const name = safeFileName(attachment.name, fallback)
     const mediaType = mediaTypeOf(name)
-    return [{ name, mediaType, url: content.downloadUrl, kind: kindOf(mediaType) }]
+    return [{ name, mediaType, url: content.downloadUrl, kind: attachmentKind(mediaType) }]
   }
   // Pasted or uploaded images arrive as `image/*` with a contentUrl the bot token can read.
   if (/^(image|video|audio)\//.test(attachment.contentType) && attachment.contentUrl) {
-    const name = cleanFileName(attachment.name ?? '', fallback)
+    const name = safeFileName(attachment.name, fallback)
     const mediaType = attachment.contentType
-    return [{ name, mediaType, url: attachment.contentUrl, kind: kindOf(mediaType) }]
+    return [{ name, mediaType, url: attachment.contentUrl, kind: attachmentKind(mediaType) }]
   }
   // text/html is the body; cards and other types are not content a customer wrote.
   return []
