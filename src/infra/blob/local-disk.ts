@@ -7,6 +7,8 @@ import type { BlobMeta, BlobStore, StoredBlob } from '../../core/ports/blob-stor
 import type { Clock } from '../../core/ports/clock.ts'
 import { BLOB_KEY, signBlob, verifyBlobSignature } from './blob-signature.ts'
 
+export { type BlobResponse, contentDisposition, serveBlob } from './serve-blob.ts'
+
 export interface LocalBlobStoreOptions {
   /** Folder that holds the blobs (created when missing). */
   readonly dir: string
