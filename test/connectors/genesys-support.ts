@@ -8,7 +8,6 @@ import {
 } from '../../emulators/genesys/index.ts'
 import { genesysRateBudget } from '../../src/connectors/genesys/open-messaging/client.ts'
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
-import { createHttpClient } from '../../src/connectors/shared/http-client.ts'
 import type { InboundEnvelope } from '../../src/core/events.ts'
 import { integrationId } from '../../src/core/model/ids.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
@@ -16,9 +15,7 @@ import type { Participant } from '../../src/core/model/participant.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import type { OutgoingMessage, WebhookRoute } from '../../src/core/ports/connector.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
-import { createMemoryRateLimiter } from '../../src/infra/limits/memory-limiter.ts'
-import { createPrometheusMetrics } from '../../src/infra/metrics/prometheus.ts'
-import { memorySecrets, silentLog, testDeps } from './botframework-support.ts'
+import { memorySecrets, testDeps } from './botframework-support.ts'
 
 export const OM_INTEGRATION_ID = '1f7a1c52-7b0c-4a3c-9d9b-6a2a0c1e5f10'
 export const WEBHOOK_TOKEN = 'genesys-webhook-token-0123456789'
@@ -107,17 +104,16 @@ export function countingSecrets(initial: Record<string, string>) {
 }
 
 /** Connector deps on the real shared HttpClient, with the Genesys rate budget. */
-export function genesysDeps(secrets: ReturnType<typeof countingSecrets>): ConnectorDeps {
-  const clock = systemClock
-  const limiter = createMemoryRateLimiter({ budgets: { genesys: genesysRateBudget }, clock })
-  const http = createHttpClient({
-    limiter,
-    clock,
-    metrics: createPrometheusMetrics({ defaultMetrics: false }),
-    log: silentLog,
-    backoff: { baseMs: 10, maxMs: 50 },
+export function genesysDeps(
+  secrets: ReturnType<typeof countingSecrets>,
+  trustedHosts: string[] = [],
+): ConnectorDeps {
+  return testDeps({
+    clock: systemClock,
+    secrets,
+    budgets: { genesys: genesysRateBudget },
+    trustedHosts,
   })
-  return { ...testDeps({ http, clock, secrets, trustedHosts: [] }), limiter }
 }
 
 /**

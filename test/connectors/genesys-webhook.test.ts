@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GenesysEmulator } from '../../emulators/genesys/index.ts'
 import { createOpenMessagingClient } from '../../src/connectors/genesys/open-messaging/client.ts'
 import { genesysOutboundWebhook } from '../../src/connectors/genesys/open-messaging/webhook.ts'
+import { PolicyRefusedError } from '../../src/core/errors.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import type { BackendClient } from '../../src/core/ports/connector.ts'
@@ -43,7 +44,7 @@ async function start(settings: Record<string, unknown> = {}) {
   genesys.control.updateIntegration(OM_INTEGRATION_ID, {
     outboundNotificationWebhookUrl: bridge.url,
   })
-  client = createOpenMessagingClient(integration, genesysDeps(secrets))
+  client = createOpenMessagingClient(integration, genesysDeps(secrets, [new URL(genesys.url).host]))
   to = client.addressFor(client.identify(teamsCustomer, teamsChat))
   await client.send(to, customerMessage('Hi'), { idempotencyKey: 'teams:m-1', log: silentLog })
 }
@@ -115,6 +116,38 @@ describe('Genesys outbound webhook from the emulator', () => {
         attachments: [{ name: 'screenshot.png', mediaType: 'image/png', kind: 'image' }],
       },
     })
+  })
+
+  it('downloads an agent attachment named in the webhook', async () => {
+    const bytes = Buffer.from('%PDF-1.7 fake invoice')
+    await genesys.control.agentSends({
+      integrationId: OM_INTEGRATION_ID,
+      toId: to.key,
+      attachments: [{ mediaType: 'Image', mime: 'image/png', filename: 'a.png', content: bytes }],
+    })
+    await genesys.control.idle()
+    const event = bridge.envelopes.find((e) => e.event.type === 'message.created')!.event
+    const url = event.type === 'message.created' ? event.message.attachments[0]!.url : ''
+    const downloaded = await client.download!(url, {
+      idempotencyKey: 'd-1',
+      log: silentLog,
+      maxBytes: 1000,
+    })
+    expect(Buffer.from(downloaded.data).equals(bytes)).toBe(true)
+    expect(downloaded.mediaType).toBe('image/png')
+    await expect(
+      client.download!(url, { idempotencyKey: 'd-2', log: silentLog, maxBytes: 5 }),
+    ).rejects.toThrow(PolicyRefusedError)
+  })
+
+  it('refuses to download from a host outside attachmentHosts', async () => {
+    await expect(
+      client.download!('https://attacker.example.com/api/v2/downloads/x', {
+        idempotencyKey: 'd-3',
+        log: silentLog,
+        maxBytes: 1000,
+      }),
+    ).rejects.toThrow(PolicyRefusedError)
   })
 
   it('gives a duplicated delivery the same dedupe key', async () => {

@@ -14,6 +14,7 @@ import type { ConnectorDeps } from '../../shared/deps.ts'
 import type { HttpResponse } from '../../shared/http.ts'
 import { createGenesysTokenSource } from '../auth/token.ts'
 import { genesysSettingsOf } from '../settings.ts'
+import { downloadAgentAttachment } from './download.ts'
 import { addressFor, identify, identityOf } from './identity.ts'
 import { toInboundMessages, toInboundReceipt, toInboundTyping } from './to-genesys.ts'
 import { inboundResponse } from './wire.ts'
@@ -150,6 +151,8 @@ export function createOpenMessagingClient(
 
     identify: (participant, channel) => identify(participant, channel),
     addressFor: (identity) => addressFor(integration.id, identity),
+
+    download: (url, ctx) => downloadAgentAttachment(url, ctx, settings, deps),
   }
 }
 

@@ -5,13 +5,10 @@ import type { Attachment } from '../../../core/model/message.ts'
 import type { Participant } from '../../../core/model/participant.ts'
 import { attachmentKind } from '../../../core/policies/attachments.ts'
 import { sanitizeText } from '../../../core/policies/text.ts'
+import { safeFileName } from '../../shared/safe-file-name.ts'
 import { addressFor } from './identity.ts'
 import { outboundDedupeKey } from './ids.ts'
-import {
-  type OutboundAttachment,
-  type OutboundNormalizedMessage,
-  outboundNormalizedMessage,
-} from './wire.ts'
+import { type OutboundNormalizedMessage, outboundNormalizedMessage } from './wire.ts'
 
 /** Parses the raw webhook body; malformed JSON or a payload missing required fields is a 400. */
 export function decodeOutbound(rawBody: Uint8Array): OutboundNormalizedMessage {
@@ -44,16 +41,6 @@ function agentOf(message: OutboundNormalizedMessage): Participant {
   }
 }
 
-/** A file name safe to store and show: no path, no control characters, bounded. */
-function fileName(attachment: OutboundAttachment): string {
-  const base = (attachment.filename ?? '').split(/[/\\]/).pop() ?? ''
-  const clean = sanitizeText(base)
-    .replace(/[\n\t]/g, ' ')
-    .trim()
-    .slice(0, 200)
-  return clean && clean !== '.' && clean !== '..' ? clean : 'attachment'
-}
-
 function attachmentsOf(message: OutboundNormalizedMessage): Attachment[] {
   const result: Attachment[] = []
   for (const item of message.content ?? []) {
@@ -61,7 +48,7 @@ function attachmentsOf(message: OutboundNormalizedMessage): Attachment[] {
     if (!attachment?.url || (item.contentType && item.contentType !== 'Attachment')) continue
     const mediaType = attachment.mime ?? 'application/octet-stream'
     result.push({
-      name: fileName(attachment),
+      name: safeFileName(attachment.filename),
       mediaType,
       url: attachment.url,
       ...(attachment.contentSizeBytes !== undefined && { sizeBytes: attachment.contentSizeBytes }),
