@@ -280,3 +280,19 @@ describe('http client: circuit and logs', () => {
     }
   })
 })
+
+describe('http client: breaker bookkeeping', () => {
+  it('frees the breaker slot when the credentials cannot be obtained', async () => {
+    const breaker = scriptedBreaker(false)
+    const { call, server } = await setup({ '/x': (res) => json(res, 200, {}) }, { breaker })
+    const auth = {
+      header: async () => {
+        throw new Error('token endpoint down')
+      },
+      refresh: async () => {},
+    }
+    await expect(call('/x', { auth, rateKey: 'g:2' })).rejects.toThrow('token endpoint down')
+    expect(breaker.reports).toEqual(['cancel:g:2'])
+    expect(server.hits('/x')).toBe(0)
+  })
+})

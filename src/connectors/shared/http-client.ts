@@ -93,12 +93,12 @@ async function attemptOnce(
   const { req } = ctx
   const key = req.rateKey
   const label = key ?? prepared.host
-  const headers = req.auth
-    ? { ...prepared.headers, authorization: await req.auth.header() }
-    : prepared.headers
   const started = performance.now()
   let res: AttemptResponse
   try {
+    const headers = req.auth
+      ? { ...prepared.headers, authorization: await req.auth.header() }
+      : prepared.headers
     res = await sendAttempt({
       method: req.method,
       url: prepared.url,
