@@ -54,17 +54,23 @@ function wire() {
 
 describe('HTTP client wired to the real limiter, breaker, metrics and logger', () => {
   it('a 429 pauses every caller on the key, not just the one that got it', async () => {
-    const { http } = wire()
-    const base = await serve((res, n) =>
-      n === 0
-        ? void res.writeHead(429, { 'retry-after': '0.3' }).end()
-        : void res.writeHead(200).end(String(Date.now())),
-    )
-    const started = Date.now()
+    const { http, metrics } = wire()
+    let throttledAt = 0
+    const base = await serve((res, _n, path) => {
+      if (path === '/a' && !throttledAt) {
+        throttledAt = Date.now()
+        return void res.writeHead(429, { 'retry-after': '0.3' }).end()
+      }
+      res.writeHead(200).end(String(Date.now()))
+    })
     const first = http.request({ method: 'GET', url: `${base}/a`, rateKey: 'remote:x' })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // Wait until the client has seen the 429 (its retry is counted after the key is paused).
+    for (let i = 0; i < 200; i++) {
+      if ((await metrics.render()).body.includes('cxb_http_retries_total{key="remote:x"')) break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
     const second = await http.request({ method: 'GET', url: `${base}/b`, rateKey: 'remote:x' })
-    expect(Number(second.text()) - started).toBeGreaterThanOrEqual(280)
+    expect(Number(second.text()) - throttledAt).toBeGreaterThanOrEqual(280)
     expect((await first).status).toBe(200)
   })
 
