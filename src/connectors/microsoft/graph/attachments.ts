@@ -1,5 +1,5 @@
 import type { Attachment } from '../../../core/model/message.ts'
-import { stripControl } from './teams-html.ts'
+import { safeFileName } from '../../shared/safe-file-name.ts'
 
 /** Media types by file extension, for `reference` attachments, which carry none. */
 const BY_EXTENSION: Readonly<Record<string, string>> = {
@@ -38,24 +38,13 @@ export function kindOf(mediaType: string): Attachment['kind'] {
   return 'file'
 }
 
-/** A file name without path, control or reserved characters, at most 200 characters. */
-export function cleanFileName(name: string, fallback: string): string {
-  const base = stripControl(name).split(/[\\/]/).pop() ?? ''
-  const cleaned = base
-    .replace(/[<>:"|?*\n\t]/g, '_')
-    .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 200)
-  return cleaned || fallback
-}
-
 /** A Teams `reference` attachment (a SharePoint/OneDrive file) as a core Attachment. */
 export function referenceAttachment(
   name: string | undefined,
   url: string,
   index: number,
 ): Attachment {
-  const fileName = cleanFileName(name ?? '', `file-${index + 1}`)
+  const fileName = safeFileName(name, `file-${index + 1}`)
   const mediaType = mediaTypeOf(fileName)
   return { name: fileName, mediaType, url, kind: kindOf(mediaType) }
 }

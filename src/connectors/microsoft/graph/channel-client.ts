@@ -13,7 +13,9 @@ import type {
 } from '../../../core/ports/connector.ts'
 import type { SubscriptionRepository } from '../../../core/ports/store.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
+import { httpAuth } from '../identity/index.ts'
 import { createGraphClient, type GraphClient, type GraphTokens } from './client.ts'
+import { downloadAttachment } from './download.ts'
 import { isGraphEcho } from './echo.ts'
 import { chatMessageToIncoming } from './from-graph.ts'
 import { chatAddress, chatIdOf, parseChatMessageResource } from './ids.ts'
@@ -53,6 +55,7 @@ export function createGraphChannelClient(options: GraphChannelOptions): GraphCha
   const graph: GraphClient = createGraphClient(settings, deps.http, options.tokens)
   const keeper = createSubscriptionKeeper({ ...options, graph })
   const address = (chatId: string) => chatAddress(integration.id, chatId)
+  const downloads = { ...deps, appAuth: httpAuth(options.tokens.app) }
 
   return {
     capabilities: graphCapabilities,
@@ -80,6 +83,9 @@ export function createGraphChannelClient(options: GraphChannelOptions): GraphCha
       const message = await graph.getMessage(ref, ctx.signal)
       return message && chatMessageToIncoming(message, settings.tenantId)
     },
+
+    download: (url, ctx) =>
+      downloadAttachment(settings, downloads, url, { maxBytes: ctx.maxBytes, signal: ctx.signal }),
 
     keepSubscriptions: (now, ctx) => keeper.keep(now, ctx.signal),
 

@@ -13,6 +13,7 @@ import {
   chatMessagePage,
   type GraphSubscription,
   subscription,
+  subscriptionPage,
 } from './wire.ts'
 
 export interface GraphTokens {
@@ -54,6 +55,26 @@ export function createGraphClient(
   const call = (req: Omit<HttpRequest, 'rateKey'>): Promise<HttpResponse> =>
     http.request({ timeoutMs: TIMEOUT_MS, auth: appAuth, ...req, rateKey })
 
+  /** Items of a collection, following `@odata.nextLink` (only on Graph's own origin). */
+  async function* pages<T>(
+    first: string,
+    schema: z.ZodType<{ value: T[]; '@odata.nextLink'?: string | null }>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<T> {
+    let url: string | undefined = first
+    while (url) {
+      const res = await call({
+        method: 'GET',
+        url: sameOrigin(url, base),
+        idempotent: true,
+        signal,
+      })
+      const page = read(schema, res)
+      yield* page.value
+      url = page['@odata.nextLink'] ?? undefined
+    }
+  }
+
   return {
     /** One chat message; undefined when it no longer exists. */
     async getMessage(ref: ChatMessageRef, signal?: AbortSignal): Promise<ChatMessage | undefined> {
@@ -73,21 +94,11 @@ export function createGraphClient(
         $orderby: 'lastModifiedDateTime desc',
         $filter: `lastModifiedDateTime gt ${since.toISOString()}`,
       })
-      let url: string | undefined =
-        `${base}/chats/${encodeURIComponent(chatId)}/messages?${query.toString()}`
-      while (url) {
-        const res = await call({
-          method: 'GET',
-          url: sameOrigin(url, base),
-          idempotent: true,
-          signal,
-        })
-        const page = read(chatMessagePage, res)
-        for (const item of page.value) {
-          const parsed = chatMessage.safeParse(item)
-          if (parsed.success) yield parsed.data
-        }
-        url = page['@odata.nextLink'] ?? undefined
+      const first = `${base}/chats/${encodeURIComponent(chatId)}/messages?${query.toString()}`
+      for await (const item of pages(first, chatMessagePage, signal)) {
+        // One malformed item must not hide the rest of the chat.
+        const parsed = chatMessage.safeParse(item)
+        if (parsed.success) yield parsed.data
       }
     },
 
@@ -119,6 +130,14 @@ export function createGraphClient(
         signal,
       })
       return read(subscription, res)
+    },
+
+    /** The app's live subscriptions (to adopt one whose creation we could not confirm). */
+    async listSubscriptions(signal?: AbortSignal): Promise<GraphSubscription[]> {
+      const all: GraphSubscription[] = []
+      for await (const item of pages(`${base}/subscriptions`, subscriptionPage, signal))
+        all.push(item)
+      return all
     },
 
     /** PATCH renews (and reauthorizes); undefined when Graph no longer knows the subscription. */

@@ -1,9 +1,7 @@
-import { ConfigError } from '../../../core/errors.ts'
 import type { InboundEnvelope } from '../../../core/events.ts'
 import type { Integration } from '../../../core/model/integration.ts'
 import type { Subscription, SubscriptionRepository } from '../../../core/ports/store.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
-import type { MicrosoftTeamsSettings } from '../settings.ts'
 import {
   catchUpChat,
   type CatchUpDeps,
@@ -11,14 +9,10 @@ import {
   ensureCursor,
   watchedChats,
 } from './catch-up.ts'
-import {
-  createGraphClient,
-  type GraphClient,
-  type GraphTokens,
-  type NewSubscription,
-} from './client.ts'
+import { createGraphClient, type GraphClient, type GraphTokens } from './client.ts'
 import { chatMessagesResource, tenantWideResource } from './ids.ts'
 import { settingsOf } from './settings-of.ts'
+import { subscriptionRequest } from './subscription-request.ts'
 import { LIFECYCLE_PATH, NOTIFICATIONS_PATH } from './webhook.ts'
 
 export interface SubscriptionKeeperOptions {
@@ -34,9 +28,6 @@ export interface LifecycleEvent {
   readonly subscriptionId: string
   readonly lifecycle: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'
 }
-
-/** clientState: "The maximum length is 128 characters" (subscription resource type). */
-const MAX_CLIENT_STATE = 128
 
 /**
  * Keeps an integration's Graph subscriptions alive: one per watched chat (not metered) and,
@@ -62,6 +53,28 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
   const expiry = (now: Date) =>
     new Date(now.getTime() + settings.notifications.subscriptionLifetimeMinutes * 60_000)
 
+  const startCursor = async (resource: string) => {
+    const chatId = chatOf(resource)
+    if (chatId) await ensureCursor(cursors, chatId)
+  }
+
+  /**
+   * A subscription at Graph for this resource and URL that we have no record of: the answer to
+   * an earlier create was lost (timeout). Graph allows one per app and chat, so adopt it.
+   */
+  async function adopt(resource: string, now: Date, signal?: AbortSignal) {
+    const norm = (r: string | null | undefined) => (r ?? '').replace(/^\/+/, '').toLowerCase()
+    const remote = await graph.listSubscriptions(signal)
+    const found = remote.find(
+      (r) =>
+        norm(r.resource) === norm(resource) && r.notificationUrl === hookUrl(NOTIFICATIONS_PATH),
+    )
+    if (!found) return undefined
+    await startCursor(resource)
+    log.info({ subscriptionId: found.id, resource }, 'graph subscription adopted')
+    return renew(await store(found.id, resource, found.expirationDateTime), now, signal)
+  }
+
   async function create(resource: string, now: Date, signal?: AbortSignal): Promise<Subscription> {
     const created = await graph.createSubscription(
       await subscriptionRequest(settings, deps.secrets, {
@@ -72,8 +85,7 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
       }),
       signal,
     )
-    const chatId = chatOf(resource)
-    if (chatId) await ensureCursor(cursors, chatId)
+    await startCursor(resource)
     log.info({ subscriptionId: created.id, resource }, 'graph subscription created')
     return store(created.id, resource, created.expirationDateTime)
   }
@@ -116,8 +128,14 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
       }
       for (const resource of desired) {
         const sub = existing.find((s) => s.resource === resource)
-        if (!sub) await attempt(() => create(resource, now, signal))
-        else if (sub.expiresAt.getTime() - now.getTime() <= settings.notifications.renewBeforeMs) {
+        if (!sub) {
+          await attempt(
+            async () => (await adopt(resource, now, signal)) ?? create(resource, now, signal),
+          )
+        } else if (
+          sub.expiresAt.getTime() - now.getTime() <=
+          settings.notifications.renewBeforeMs
+        ) {
           await attempt(() => renew(sub, now, signal))
         }
       }
@@ -176,35 +194,3 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
 export type SubscriptionKeeper = ReturnType<typeof createSubscriptionKeeper>
 
 const chatOf = (resource: string) => /^\/chats\/([^/]+)\/messages$/.exec(resource)?.[1]
-
-async function subscriptionRequest(
-  settings: MicrosoftTeamsSettings,
-  secrets: SubscriptionKeeperOptions['deps']['secrets'],
-  urls: Pick<
-    NewSubscription,
-    'resource' | 'notificationUrl' | 'lifecycleNotificationUrl' | 'expirationDateTime'
-  >,
-): Promise<NewSubscription> {
-  const n = settings.notifications
-  const clientState = await secrets.get(n.clientStateName)
-  if (clientState.length > MAX_CLIENT_STATE) {
-    throw new ConfigError(
-      'notifications.clientStateName',
-      `the secret exceeds ${MAX_CLIENT_STATE} characters`,
-    )
-  }
-  const base = { ...urls, changeType: 'created', clientState }
-  if (!n.includeResourceData) return base
-  if (!n.encryptionCertificate || !n.encryptionCertificateId || !n.encryptionPrivateKeyName) {
-    throw new ConfigError(
-      'notifications.encryptionCertificate',
-      'rich notifications need encryptionCertificate, encryptionCertificateId and encryptionPrivateKeyName',
-    )
-  }
-  return {
-    ...base,
-    includeResourceData: true,
-    encryptionCertificate: n.encryptionCertificate,
-    encryptionCertificateId: n.encryptionCertificateId,
-  }
-}

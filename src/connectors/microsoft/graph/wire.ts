@@ -136,7 +136,13 @@ export const chatMessagePage = z.object({
 export const subscription = z.object({
   id,
   resource: z.string().max(2048).nullish(),
+  notificationUrl: z.string().max(4096).nullish(),
   expirationDateTime: z.string().max(64),
+})
+
+export const subscriptionPage = z.object({
+  value: z.array(subscription).max(10_000),
+  '@odata.nextLink': z.string().max(8192).nullish(),
 })
 
 export type GraphSubscription = z.infer<typeof subscription>
