@@ -12,14 +12,26 @@ import { jwtVerify } from 'jose'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 
 import { GRAPH_CHANGE_TRACKING_APP_ID } from './index.ts'
-import { ALICE, APP, type Harness, inMinutes, startHarness, TENANT } from './testing/harness.ts'
+import {
+  ALICE,
+  APP,
+  chatSubscription,
+  type Harness,
+  inMinutes,
+  startHarness,
+  TENANT,
+} from './testing/harness.ts'
 import { startReceiver, type WebhookReceiver } from './testing/webhook-receiver.ts'
 
 // The kit's test key pair stands in for the subscriber's encryption certificate.
 const tls = new URL('../kit/tls/', import.meta.url)
 const certificate = new X509Certificate(readFileSync(new URL('cert.pem', tls)))
 const privateKey = readFileSync(new URL('key.pem', tls), 'utf8')
-const certificateBase64 = certificate.raw.toString('base64')
+const encryption = {
+  includeResourceData: true,
+  encryptionCertificate: certificate.raw.toString('base64'),
+  encryptionCertificateId: 'kit-cert',
+}
 
 interface Encrypted {
   data: string
@@ -55,16 +67,7 @@ afterEach(async () => {
 
 test('a rich chat notification decrypts to the message GET returns, with valid validationTokens', async () => {
   const res = await h.call('POST', '/subscriptions', {
-    body: {
-      changeType: 'created',
-      notificationUrl: hook.url,
-      resource: `/chats/${h.chatId}/messages`,
-      expirationDateTime: inMinutes(h.clock, 50),
-      clientState: 'rich',
-      includeResourceData: true,
-      encryptionCertificate: certificateBase64,
-      encryptionCertificateId: 'kit-cert',
-    },
+    body: chatSubscription(h, hook.url, { clientState: 'rich', ...encryption }),
   })
   expect(res.status).toBe(201)
   expect(await res.json()).toMatchObject({
@@ -114,15 +117,7 @@ test('a rich chat notification decrypts to the message GET returns, with valid v
 
 test('every item gets its own symmetric key', async () => {
   await h.call('POST', '/subscriptions', {
-    body: {
-      changeType: 'created',
-      notificationUrl: hook.url,
-      resource: `/chats/${h.chatId}/messages`,
-      expirationDateTime: inMinutes(h.clock, 50),
-      includeResourceData: true,
-      encryptionCertificate: certificateBase64,
-      encryptionCertificateId: 'kit-cert',
-    },
+    body: chatSubscription(h, hook.url, encryption),
   })
   h.graph.control.userSends({ chatId: h.chatId, userId: ALICE.id, text: 'same' })
   h.graph.control.userSends({ chatId: h.chatId, userId: ALICE.id, text: 'same' })
@@ -144,9 +139,7 @@ test('rich Outlook notifications need $select and carry only the selected proper
     changeType: 'created',
     notificationUrl: hook.url,
     expirationDateTime: inMinutes(h.clock, 60),
-    includeResourceData: true,
-    encryptionCertificate: certificateBase64,
-    encryptionCertificateId: 'kit-cert',
+    ...encryption,
   }
   const noSelect = await h.call('POST', '/subscriptions', {
     token: alice,

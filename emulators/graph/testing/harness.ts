@@ -76,3 +76,16 @@ export async function startHarness(extra: Partial<GraphEmulatorOptions> = {}): P
 
 export const inMinutes = (clock: EmulatorClock, minutes: number) =>
   new Date(clock.nowMs() + minutes * 60_000).toISOString()
+
+/** A valid `/chats/{id}/messages` subscription body for the harness chat, 50 minutes long. */
+export const chatSubscription = (
+  h: Harness,
+  notificationUrl: string,
+  overrides: Record<string, unknown> = {},
+) => ({
+  changeType: 'created',
+  notificationUrl,
+  resource: `/chats/${h.chatId}/messages`,
+  expirationDateTime: inMinutes(h.clock, 50),
+  ...overrides,
+})
