@@ -171,6 +171,12 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    trustedHosts: z
+      .array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port'))
+      .default([])
+      .describe(
+        'Exact host:port remotes trusted although private and plain HTTP: local emulators and tests only, never in production',
+      ),
     log: z
       .object({
         level: z

@@ -7,7 +7,7 @@ import type { Logger } from '../core/ports/logger.ts'
 import { jobRoutes } from './admin/jobs.ts'
 import { errorHandler, sendProblem } from './errors.ts'
 import { type BlobResponse, blobRoutes } from './ops/blobs.ts'
-import { type OpsOptions,opsRoutes } from './ops/routes.ts'
+import { type OpsOptions, opsRoutes } from './ops/routes.ts'
 import { type WebhookOptions, webhookRoutes } from './webhooks/plugin.ts'
 
 export interface HttpServerOptions {

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/ports/logger.ts'
 import type { Metrics } from '../../core/ports/metrics.ts'
 import type { RateLimiter } from '../../core/ports/rate-limiter.ts'
 import type { SecretStore } from '../../core/ports/secrets.ts'
-import type { StateRepository } from '../../core/ports/store.ts'
+import type { StateRepository, SubscriptionRepository } from '../../core/ports/store.ts'
 import type { HttpClient } from './http.ts'
 
 /** Everything a connector may use from the outside world, all through ports. */
@@ -18,6 +18,8 @@ export interface ConnectorDeps {
   readonly metrics: Metrics
   /** Durable small state: conversation references, catch-up cursors. */
   readonly state: StateRepository
+  /** Remote subscriptions the connector keeps alive (Graph change notifications). */
+  readonly subscriptions?: SubscriptionRepository
   /** The bridge's public base URL (webhooks are mounted under it), without a trailing slash. */
   readonly publicUrl: string
   /**

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:net'
+
+import type { FastifyInstance } from 'fastify'
+import { fetch } from 'undici'
+
+import type { ConnectorDeps } from '../connectors/shared/deps.ts'
+import { createHttpClient } from '../connectors/shared/http-client.ts'
+import type { IntegrationId } from '../core/model/ids.ts'
+import type { ConnectorDefinition } from '../core/ports/connector.ts'
+import type { Logger } from '../core/ports/logger.ts'
+import {
+  customerChatHandlers,
+  enqueueCatchUpForAll,
+  jobsForEnvelopes,
+  TASKS,
+} from '../flows/customer-chat/index.ts'
+import type { FlowDeps } from '../flows/deps.ts'
+import { requireAdmin } from '../http/admin/auth.ts'
+import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts'
+import { buildHttpServer } from '../http/server.ts'
+import { serveBlob } from '../infra/blob/local-disk.ts'
+import { createClientRegistry } from './clients.ts'
+import type { Config } from './config.ts'
+import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
+import { type Infrastructure, openInfrastructure } from './infrastructure.ts'
+import { VERSION } from './version.ts'
+
+export interface BridgeOptions {
+  readonly config: Config
+  readonly log: Logger
+  /** `serve` runs HTTP only, `work` workers only, `start` and `sandbox` both. */
+  readonly roles: { readonly http: boolean; readonly worker: boolean }
+}
+
+export interface Bridge {
+  readonly url: string
+  readonly infra: Infrastructure
+  readonly deps: ConnectorDeps
+  readonly http: FastifyInstance | undefined
+  invalidate(id: IntegrationId): void
+  /** Schedules subscription keeping now (after integrations changed). */
+  keepSubscriptionsNow(): Promise<void>
+  /** Runs the service account's sign-in through the bridge's own login routes (sandbox). */
+  loginServiceAccount(id: IntegrationId): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { config, log } = options
+  const port = options.roles.http
+    ? await resolvePort(config.http.host, config.http.port)
+    : config.http.port
+  const url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://${config.http.host}:${port}`
+  const infra = await openInfrastructure(config, log, url)
+  const { clock, metrics, store, queue, secrets, blobs, limiter } = infra
+
+  const http = createHttpClient({
+    limiter,
+    clock,
+    metrics,
+    log: log.child({ component: 'http-client' }),
+    dispatcher: infra.dispatcher,
+  })
+  const deps: ConnectorDeps = {
+    http,
+    clock,
+    log,
+    secrets,
+    blobs,
+    limiter,
+    metrics,
+    state: store.state,
+    subscriptions: store.subscriptions,
+    publicUrl: url,
+    trustedHosts: config.trustedHosts,
+  }
+  const connectors: readonly ConnectorDefinition<ConnectorDeps>[] = connectorDefinitions
+  const clients = createClientRegistry(connectors, store.integrations, deps)
+  const flowDeps: FlowDeps = {
+    store,
+    queue,
+    blobs,
+    clock,
+    log,
+    metrics,
+    clients,
+    attachments: config.attachments,
+  }
+
+  const timers: NodeJS.Timeout[] = []
+  if (options.roles.worker) {
+    queue.work(customerChatHandlers(flowDeps), { concurrency: config.queue.concurrency })
+    const keep = () =>
+      queue
+        .enqueue([
+          {
+            task: TASKS.keepSubscriptions,
+            payload: {},
+            dedupeKey: `keep:${Math.floor(clock.nowMs() / config.subscriptions.checkIntervalMs)}`,
+          },
+        ])
+        .catch((err: unknown) => log.error({ err }, 'could not schedule subscription keeping'))
+    await keep()
+    // Whatever happened while the bridge was down is listed and replayed, without doubles.
+    await enqueueCatchUpForAll(flowDeps).catch((err: unknown) =>
+      log.warn({ err }, 'catch-up scheduling failed'),
+    )
+    timers.push(setInterval(keep, config.subscriptions.checkIntervalMs).unref())
+  }
+
+  let server: FastifyInstance | undefined
+  if (options.roles.http) {
+    const adminToken = config.admin.tokenSecret
+    server = await buildHttpServer({
+      log,
+      version: VERSION,
+      webhooks: {
+        connectors: connectors.map((c) => ({
+          kind: c.kind,
+          side: c.side,
+          routes: c.webhooks(deps),
+        })),
+        integrations: { get: (id) => clients.cachedIntegration(id) },
+        queue,
+        metrics,
+        toJobs: jobsForEnvelopes,
+        bodyLimitBytes: config.http.bodyLimitBytes,
+        publicUrl: url,
+      },
+      ops: {
+        checks: [
+          { name: 'store', check: () => store.ping() },
+          { name: 'queue', check: async () => void (await queue.stats()) },
+        ],
+        renderMetrics: () => metrics.render(),
+      },
+      serveBlob: (key, query) => serveBlob(blobs, key, query),
+      admin: {
+        queue,
+        authorize: requireAdmin(async () => (adminToken ? secrets.get(adminToken) : undefined)),
+      },
+      plugins: [
+        serviceAccountLoginRoutes({
+          logins: serviceAccountLogins(store.integrations, deps),
+          secrets,
+          publicUrl: url,
+          now: () => clock.nowMs(),
+        }),
+      ],
+    })
+    await server.listen({ host: config.http.host, port })
+    log.info({ url }, 'listening')
+  }
+
+  return {
+    url,
+    infra,
+    deps,
+    http: server,
+    invalidate: (id) => clients.invalidate(id),
+    async keepSubscriptionsNow() {
+      await queue.enqueue([
+        { task: TASKS.keepSubscriptions, payload: {}, dedupeKey: `keep:now:${randomUUID()}` },
+      ])
+    },
+    async loginServiceAccount(id) {
+      // Follows the redirects a browser would: bridge → Microsoft sign-in → bridge callback.
+      const response = await fetch(`${url}/auth/microsoft/${id}/login`, {
+        redirect: 'follow',
+        ...(infra.dispatcher ? { dispatcher: infra.dispatcher } : {}),
+      })
+      if (!response.ok)
+        throw new Error(
+          `service account sign-in failed: ${response.status} ${await response.text()}`,
+        )
+    },
+    async close() {
+      for (const t of timers) clearInterval(t)
+      await server?.close()
+      await queue.stop(10_000)
+      await queue.close()
+      await store.close()
+    },
+  }
+}
+
+/** Port 0 means "any free port"; the public URL must be known before the routes are built. */
+export async function resolvePort(host: string, port: number): Promise<number> {
+  if (port !== 0) return port
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, host, () => {
+      const address = probe.address()
+      const free = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(free))
+    })
+  })
+}

@@ -1,0 +1,90 @@
+import { ConfigError } from '../core/errors.ts'
+import type { Logger } from '../core/ports/logger.ts'
+import { createLogger } from '../infra/logging/create-logger.ts'
+import { openStore } from '../infra/store/index.ts'
+import { startBridge } from './bridge.ts'
+import type { Config } from './config.ts'
+import { exampleConfig, loadConfig } from './config-load.ts'
+
+interface CommandOptions {
+  readonly configFile?: string
+}
+
+/** Runs one CLI command; resolves with an exit code, or undefined for long-running commands. */
+export async function runCommand(
+  command: string,
+  sub: string | undefined,
+  options: CommandOptions,
+): Promise<number | undefined> {
+  if (command === 'config' && sub === 'example') {
+    process.stdout.write(`${exampleConfig()}\n`)
+    return 0
+  }
+  const config = loadConfig({
+    file: options.configFile,
+    overrides:
+      command === 'sandbox'
+        ? { mode: 'sandbox' }
+        : command === 'config'
+          ? {}
+          : { mode: 'embedded' },
+  })
+  const log = createLogger({
+    level: config.log.level,
+    pretty: config.log.pretty || process.stdout.isTTY,
+  })
+  switch (command) {
+    case 'config':
+      if (sub !== 'check')
+        throw new ConfigError('command', 'use "config check" or "config example"')
+      process.stdout.write('configuration is valid\n')
+      return 0
+    case 'migrate':
+      return migrate(config, log)
+    case 'sandbox': {
+      const { runSandbox } = await import('./sandbox-cli.ts')
+      await runSandbox(config, log)
+      return undefined
+    }
+    case 'start':
+    case 'serve':
+    case 'work': {
+      const roles = { http: command !== 'work', worker: command !== 'serve' }
+      const bridge = await startBridge({ config, log, roles })
+      stopOnSignals(log, () => bridge.close())
+      return undefined
+    }
+    default:
+      throw new ConfigError('command', `unknown command "${command}" (try --help)`)
+  }
+}
+
+async function migrate(config: Config, log: Logger): Promise<number> {
+  const store = await openStore({
+    url: config.store.url ?? `sqlite:${config.dataDir}/cx-bridge.db`,
+    log,
+  })
+  await store.migrate()
+  await store.close()
+  log.info({}, 'migrations applied')
+  return 0
+}
+
+/** Graceful stop: finish or release in-flight jobs, close the server, then exit. */
+export function stopOnSignals(log: Logger, close: () => Promise<void>): void {
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'stopping')
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'unclean stop')
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}

@@ -1,0 +1,75 @@
+import { hkdfSync, randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+import { createExtraCaAgent } from '../connectors/shared/http-client.ts'
+import type { Logger } from '../core/ports/logger.ts'
+import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
+import { systemClock } from '../infra/clock/system-clock.ts'
+import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
+import { createPrometheusMetrics } from '../infra/metrics/prometheus.ts'
+import { openSqliteQueue } from '../infra/queue/sqlite-queue.ts'
+import { createSecretCipher, createSecretStore, loadMasterKey } from '../infra/secrets/index.ts'
+import { openStore } from '../infra/store/index.ts'
+import type { Config } from './config.ts'
+
+export type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>
+
+/** Opens one implementation of every port, as the configuration says. */
+export async function openInfrastructure(config: Config, log: Logger, publicUrl: string) {
+  const dataDir = resolve(config.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  const clock = systemClock
+  const metrics = createPrometheusMetrics()
+  const store = await openStore({
+    url: config.store.url ?? `sqlite:${join(dataDir, 'cx-bridge.db')}`,
+    clock,
+    log,
+  })
+  await store.migrate()
+  const queue = openSqliteQueue({
+    path: config.queue.path ?? join(dataDir, 'queue.db'),
+    clock,
+    log: log.child({ component: 'queue' }),
+    metrics,
+  })
+  const masterKey = masterKeyFor(config, dataDir, log)
+  const secrets = createSecretStore({
+    cipher: createSecretCipher(masterKey),
+    state: store.state,
+    env: process.env,
+  })
+  const blobs = createLocalBlobStore({
+    dir: join(dataDir, 'blobs'),
+    publicUrl: `${publicUrl}/blobs`,
+    signingKey: Buffer.from(
+      hkdfSync('sha256', masterKey, Buffer.alloc(0), 'cx-bridge blob url signing', 32),
+    ),
+    clock,
+  })
+  const limiter = createMemoryRateLimiter({
+    clock,
+    budgets: {
+      genesys: { limit: config.limits.genesysPerMinute, intervalMs: 60_000 },
+      graph: { limit: config.limits.graphPerSecond, intervalMs: 1_000 },
+      botframework: { limit: config.limits.botPerSecond, intervalMs: 1_000 },
+      'botframework-conv': { limit: config.limits.botConversationPerSecond, intervalMs: 1_000 },
+    },
+  })
+  const dispatcher = config.tls.extraCaFile
+    ? createExtraCaAgent(readFileSync(config.tls.extraCaFile))
+    : undefined
+  return { clock, metrics, store, queue, secrets, blobs, limiter, dispatcher }
+}
+
+/** The AES-256-GCM master key: env or configured file; generated on first run otherwise. */
+function masterKeyFor(config: Config, dataDir: string, log: Logger): Buffer {
+  const file = config.secrets.keyFile ?? join(dataDir, 'secrets.key')
+  if (process.env.CXB_SECRETS_KEY || existsSync(file)) {
+    return loadMasterKey({ env: process.env, file })
+  }
+  if (config.secrets.keyFile) throw new Error(`secrets.keyFile ${file} does not exist`)
+  writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 })
+  log.warn({ file }, 'generated a new secrets master key: back it up with the database')
+  return loadMasterKey({ env: {}, file })
+}

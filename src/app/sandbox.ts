@@ -1,0 +1,302 @@
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+
+import { startBotFrameworkEmulator } from '../../emulators/botframework/index.ts'
+import { startGenesysEmulator } from '../../emulators/genesys/index.ts'
+import { startGraphEmulator } from '../../emulators/graph/index.ts'
+import { startIdentityEmulator } from '../../emulators/microsoft-identity/index.ts'
+import type { IntegrationId } from '../core/model/ids.ts'
+import { defaultRoutePolicy, type RoutePolicy } from '../core/model/integration.ts'
+import type { JsonObject } from '../core/model/json.ts'
+import type { Logger } from '../core/ports/logger.ts'
+import type { SecretStore } from '../core/ports/secrets.ts'
+import type { Store } from '../core/ports/store.ts'
+import { resolvePort, startBridge } from './bridge.ts'
+import type { Config } from './config.ts'
+import { DEMO } from './sandbox-seed.ts'
+
+const TLS_DIR = new URL('../../emulators/kit/tls/', import.meta.url)
+
+export interface SandboxOptions {
+  readonly config: Config
+  readonly log: Logger
+  /** Emulator ports (0 = any); the defaults keep stored integrations valid across restarts. */
+  readonly emulatorPorts?: {
+    identity?: number
+    graph?: number
+    botframework?: number
+    genesys?: number
+  }
+  readonly routePolicy?: Partial<RoutePolicy>
+  /** Rich (encrypted) Graph notifications instead of basic ones. */
+  readonly richNotifications?: boolean
+}
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
+
+/**
+ * The bridge and every emulator in one process: Microsoft identity, Graph, the Bot Framework
+ * connector and Genesys Cloud, seeded with a demo tenant, customer and agent.
+ */
+export async function startSandbox(options: SandboxOptions) {
+  const { log } = options
+  const port = await resolvePort(options.config.http.host, options.config.http.port)
+  const config = { ...options.config, http: { ...options.config.http, port } }
+  const bridgeUrl = config.http.publicUrl ?? `http://${config.http.host}:${port}`
+  const emulators = await startDemoEmulators(bridgeUrl, options.emulatorPorts)
+  const bridge = await startBridge({
+    config: {
+      ...config,
+      tls: { ...config.tls, extraCaFile: config.tls.extraCaFile ?? EMULATOR_CA_FILE },
+      trustedHosts: [...config.trustedHosts, ...emulators.trustedHosts],
+    },
+    log,
+    roles: { http: true, worker: true },
+  })
+  await seedDemoIntegrations(bridge.infra, emulators, bridge.url, options)
+  for (const id of Object.values(DEMO.integrations)) bridge.invalidate(id as IntegrationId)
+  emulators.identity.control.signIn(DEMO.serviceAccount.id)
+  await bridge.loginServiceAccount(DEMO.integrations.teams as IntegrationId)
+  await bridge.keepSubscriptionsNow()
+  await bridge.infra.queue.idle()
+
+  return {
+    bridge,
+    ...emulators,
+    demo: { ...DEMO, chatId: emulators.chatId },
+    async close() {
+      await bridge.close()
+      await emulators.close()
+    },
+  }
+}
+
+export const EMULATOR_CA_FILE = new URL('cert.pem', TLS_DIR).pathname
+
+/** Every emulator, seeded with the demo tenant, customer and agent, pointed at `bridgeUrl`. */
+export async function startDemoEmulators(
+  bridgeUrl: string,
+  ports: SandboxOptions['emulatorPorts'] = {},
+) {
+  const teamsWebhook = (id: string, path: string) =>
+    `${bridgeUrl}/webhooks/microsoft-teams/${id}${path}`
+  const identity = await startIdentityEmulator({
+    port: ports.identity ?? 0,
+    apps: [
+      {
+        appId: DEMO.graphApp.appId,
+        secret: DEMO.graphApp.secret,
+        tenantId: DEMO.tenantId,
+        redirectUris: [`${bridgeUrl}/auth/microsoft/${DEMO.integrations.teams}/callback`],
+      },
+      { appId: DEMO.botApp.appId, secret: DEMO.botApp.secret, tenantId: DEMO.tenantId },
+    ],
+    users: [
+      {
+        id: DEMO.customer.id,
+        tenantId: DEMO.tenantId,
+        upn: DEMO.customer.upn,
+        displayName: DEMO.customer.displayName,
+      },
+      {
+        id: DEMO.serviceAccount.id,
+        tenantId: DEMO.tenantId,
+        upn: DEMO.serviceAccount.upn,
+        displayName: DEMO.serviceAccount.displayName,
+      },
+    ],
+  })
+  const graph = await startGraphEmulator({
+    port: ports.graph ?? 0,
+    identity,
+    tenantId: DEMO.tenantId,
+    users: [
+      { id: DEMO.customer.id, displayName: DEMO.customer.displayName, upn: DEMO.customer.upn },
+      {
+        id: DEMO.serviceAccount.id,
+        displayName: DEMO.serviceAccount.displayName,
+        upn: DEMO.serviceAccount.upn,
+      },
+    ],
+  })
+  const demoChatId = graph.control.addChat({
+    chatType: 'oneOnOne',
+    memberIds: [DEMO.customer.id, DEMO.serviceAccount.id],
+  }).id
+  const botframework = await startBotFrameworkEmulator({
+    port: ports.botframework ?? 0,
+    identity,
+    bots: [
+      {
+        appId: DEMO.botApp.appId,
+        endpoint: teamsWebhook(DEMO.integrations.bot, '/messages'),
+        name: 'Contoso Support',
+      },
+    ],
+  })
+  const genesys = await startGenesysEmulator({
+    port: ports.genesys ?? 0,
+    seed: {
+      orgs: [{ id: DEMO.genesys.orgId, name: 'Demo org' }],
+      clients: [
+        {
+          clientId: DEMO.genesys.clientId,
+          clientSecret: DEMO.genesys.clientSecret,
+          orgId: DEMO.genesys.orgId,
+        },
+      ],
+      integrations: [
+        {
+          id: DEMO.genesys.integrationId,
+          orgId: DEMO.genesys.orgId,
+          name: 'cx-bridge sandbox',
+          outboundNotificationWebhookUrl: `${bridgeUrl}/webhooks/genesys-open-messaging/${DEMO.integrations.genesys}/outbound`,
+          webhookToken: DEMO.genesys.webhookToken,
+          outboundMediaAllow: ['image/jpeg', 'image/png', 'image/gif', 'application/pdf'],
+        },
+      ],
+      agents: [
+        { id: DEMO.genesys.agent.id, orgId: DEMO.genesys.orgId, name: DEMO.genesys.agent.name },
+      ],
+    },
+  })
+
+  const trustedHosts = [identity.url, graph.origin, botframework.url, genesys.url].map(
+    (u) => new URL(u).host,
+  )
+  return {
+    identity,
+    graph,
+    botframework,
+    genesys,
+    chatId: demoChatId,
+    trustedHosts,
+    async close() {
+      await Promise.allSettled([
+        identity.close(),
+        graph.close(),
+        botframework.close(),
+        genesys.close(),
+      ])
+    },
+  }
+}
+
+export type DemoEmulators = Awaited<ReturnType<typeof startDemoEmulators>>
+
+/** Writes the demo integrations, their secrets and routes (idempotent: updates on restart). */
+export async function seedDemoIntegrations(
+  infra: { store: Store; secrets: SecretStore },
+  emulators: DemoEmulators,
+  bridgeUrl: string,
+  options: Pick<SandboxOptions, 'routePolicy' | 'richNotifications'> = {},
+) {
+  const { store, secrets } = infra
+  const chatId = emulators.chatId
+  await secrets.put('sandbox-graph-app-secret', DEMO.graphApp.secret)
+  await secrets.put('sandbox-bot-app-password', DEMO.botApp.secret)
+  await secrets.put('sandbox-client-state', DEMO.clientState)
+  await secrets.put('sandbox-genesys-client-secret', DEMO.genesys.clientSecret)
+  await secrets.put('sandbox-genesys-webhook-token', DEMO.genesys.webhookToken)
+  await secrets.put('sandbox-notification-key', readFileSync(new URL('key.pem', TLS_DIR), 'utf8'))
+
+  const certificate = new X509Certificate(readFileSync(new URL('cert.pem', TLS_DIR)))
+  const microsoftCommon = {
+    tenantId: DEMO.tenantId,
+    clientId: DEMO.graphApp.appId,
+    clientSecretName: 'sandbox-graph-app-secret',
+    authorityHost: emulators.identity.url,
+    graphBaseUrl: emulators.graph.url,
+    bot: {
+      appId: DEMO.botApp.appId,
+      appPasswordName: 'sandbox-bot-app-password',
+      openIdMetadataUrl: `${emulators.identity.url}/botframework/v1/.well-known/openidconfiguration`,
+      serviceUrlHosts: [new URL(emulators.botframework.url).host],
+    },
+    attachmentHosts: [new URL(emulators.graph.origin).hostname],
+  }
+  const teams = {
+    ...microsoftCommon,
+    sendAs: 'service-account',
+    serviceAccount: {
+      userId: DEMO.serviceAccount.id,
+      refreshTokenName: 'sandbox-service-account-refresh-token',
+      redirectUri: `${bridgeUrl}/auth/microsoft/${DEMO.integrations.teams}/callback`,
+    },
+    notifications: {
+      clientStateName: 'sandbox-client-state',
+      chatIds: [chatId],
+      includeResourceData: options.richNotifications ?? false,
+      encryptionCertificate: certificate.raw.toString('base64'),
+      encryptionCertificateId: 'sandbox-notification-cert',
+      encryptionPrivateKeyName: 'sandbox-notification-key',
+    },
+  }
+  const bot = {
+    ...microsoftCommon,
+    sendAs: 'bot',
+    notifications: { clientStateName: 'sandbox-client-state' },
+  }
+  const genesys = {
+    openMessagingIntegrationId: DEMO.genesys.integrationId,
+    loginBaseUrl: emulators.genesys.url,
+    apiBaseUrl: emulators.genesys.url,
+    clientId: DEMO.genesys.clientId,
+    clientSecretName: 'sandbox-genesys-client-secret',
+    webhookSecretName: 'sandbox-genesys-webhook-token',
+    attachmentHosts: [new URL(emulators.genesys.url).hostname],
+  }
+  await upsertIntegration(
+    store,
+    DEMO.integrations.teams,
+    'microsoft-teams',
+    'Demo Teams chats',
+    teams,
+  )
+  await upsertIntegration(store, DEMO.integrations.bot, 'microsoft-teams', 'Demo support bot', bot)
+  await upsertIntegration(
+    store,
+    DEMO.integrations.genesys,
+    'genesys-open-messaging',
+    'Demo Genesys Cloud',
+    genesys,
+  )
+  const policy = { ...defaultRoutePolicy, ...options.routePolicy }
+  for (const channel of [DEMO.integrations.teams, DEMO.integrations.bot]) {
+    const id = `route-${channel}`
+    const existing = await store.routes.get(id)
+    if (existing) await store.routes.updatePolicy(id, policy)
+    else {
+      await store.routes.create({
+        id,
+        channelIntegrationId: channel as IntegrationId,
+        backendIntegrationId: DEMO.integrations.genesys as IntegrationId,
+        policy,
+      })
+    }
+  }
+}
+
+async function upsertIntegration(
+  store: Store,
+  id: string,
+  kind: 'microsoft-teams' | 'genesys-open-messaging',
+  name: string,
+  settings: object,
+) {
+  const integrationId = id as IntegrationId
+  if (await store.integrations.get(integrationId)) {
+    await store.integrations.update(integrationId, {
+      name,
+      settings: settings as JsonObject,
+      enabled: true,
+    })
+  } else {
+    await store.integrations.create({
+      id: integrationId,
+      kind,
+      name,
+      settings: settings as JsonObject,
+    })
+  }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util'
+
+import { runCommand } from '../app/commands.ts'
+
+const HELP = `cx-bridge: Microsoft Teams ⇄ contact-center bridge
+
+Usage: cx-bridge <command> [--config file.json]
+
+Commands:
+  sandbox         the bridge and every emulator in one process, seeded with a demo tenant (default)
+  start           web and workers in one process, against the configured remotes
+  serve           HTTP only (webhooks, API); run workers elsewhere
+  work            workers only
+  migrate         apply database migrations and exit
+  config check    validate the configuration and exit
+  config example  print a commented example configuration
+
+Configuration: a JSON file (--config) overlaid by CXB_* environment variables
+(CXB_HTTP__PORT=8080; a _FILE suffix reads the value from a file). See docs/configuration.md.`
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+})
+
+if (values.help) {
+  process.stdout.write(`${HELP}\n`)
+  process.exit(0)
+}
+
+const [command = 'sandbox', sub] = positionals
+runCommand(command, sub, { configFile: values.config }).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(`cx-bridge: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exitCode = 1
+  },
+)
