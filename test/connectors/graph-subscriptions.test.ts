@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
+import {
+  createGraphChannelClient,
+  graphTokensFor,
+} from '../../src/connectors/microsoft/graph/index.ts'
 import type { SendContext } from '../../src/core/ports/connector.ts'
 import { silentLog } from './botframework-support.ts'
 import { ALICE, type GraphWorld, startGraphWorld } from './graph-world.ts'
@@ -167,5 +171,53 @@ describe('Graph subscriptions against the Graph emulator', () => {
     await world.graph.control.advance(60_000)
     const again = await world.client.catchUp(address, ctx)
     expect(again.filter((e) => !caught.some((c) => c.dedupeKey === e.dedupeKey))).toEqual([])
+  })
+})
+
+describe('tenant-wide Graph subscription', () => {
+  it('replaces per-chat subscriptions when switched, and both routes share one dedupe key', async () => {
+    world = await startGraphWorld()
+    const w = world
+    await w.client.keepSubscriptions(w.clock.now(), ctx)
+    const [perChat] = await w.subscriptions.list(w.integration.id)
+
+    /** The same integration after an operator edited its notification settings. */
+    const edited = (notifications: Record<string, unknown>) => {
+      const settings = w.integration.settings as Record<string, Record<string, unknown>>
+      const integration = {
+        ...w.integration,
+        settings: {
+          ...settings,
+          notifications: { ...settings['notifications'], ...notifications },
+        },
+      } as typeof w.integration
+      return createGraphChannelClient({
+        integration,
+        deps: w.deps,
+        subscriptions: w.subscriptions,
+        tokens: graphTokensFor(integration, w.deps),
+      })
+    }
+    const tenantWide = edited({ tenantWide: true })
+    await tenantWide.keepSubscriptions(w.clock.now(), ctx)
+    const resources = w.graph.control.subscriptions().map((s) => s['resource'])
+    expect(resources.sort()).toEqual([`/chats/${w.chatId}/messages`, '/chats/getAllMessages'])
+
+    const sent = w.graph.control.userSends({ chatId: w.chatId, userId: ALICE.id, text: 'twice' })
+    await w.graph.control.idle()
+    const keys = w.received.map((e) => e.dedupeKey)
+    expect(keys).toEqual([
+      `graph:${w.chatId}:${sent.id}:created`,
+      `graph:${w.chatId}:${sent.id}:created`,
+    ])
+
+    const switched = edited({ chatIds: [], tenantWide: true })
+    await switched.keepSubscriptions(w.clock.now(), ctx)
+    expect(w.graph.control.subscriptions().map((s) => s['resource'])).toEqual([
+      '/chats/getAllMessages',
+    ])
+    const stored = await w.subscriptions.list(w.integration.id)
+    expect(stored.map((s) => s.resource)).toEqual(['/chats/getAllMessages'])
+    expect(stored.some((s) => s.id === perChat!.id)).toBe(false)
   })
 })
