@@ -1,7 +1,17 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 
 import type { ChatMessage } from './index.ts'
-import { ALICE, APP, BOB, type Harness, SERVICE, startHarness, TENANT } from './testing/harness.ts'
+import {
+  ALICE,
+  APP,
+  BOB,
+  FOREIGN_APP,
+  type Harness,
+  OUTSIDER,
+  SERVICE,
+  startHarness,
+  TENANT,
+} from './testing/harness.ts'
 
 let h: Harness
 beforeEach(async () => {
@@ -30,11 +40,9 @@ describe('authentication', () => {
     expect(body.error.innerError.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/)
 
     expect((await h.call('GET', '/users', { token: 'not.a.jwt' })).status).toBe(401)
-    const wrongAudience = await h.ids.appToken(APP, TENANT, {
-      audience: 'https://api.botframework.com',
-    })
+    const wrongAudience = await h.tokens.app(APP, 'https://api.botframework.com/.default')
     expect((await h.call('GET', '/users', { token: wrongAudience })).status).toBe(401)
-    const otherTenant = await h.ids.appToken(APP, '00000000-0000-0000-0000-000000000001')
+    const otherTenant = await h.tokens.app(FOREIGN_APP)
     expect((await h.call('GET', '/users', { token: otherTenant })).status).toBe(401)
   })
 
@@ -58,7 +66,7 @@ describe('posting chat messages', () => {
     h.call('POST', `/chats/${h.chatId}/messages`, { token, body })
 
   test('an application token cannot post an ordinary message', async () => {
-    const res = await post(h.appToken, { body: { content: 'hi' } })
+    const res = await post(await h.appToken(), { body: { content: 'hi' } })
     expect(res.status).toBe(403)
     const body = (await res.json()) as ErrorBody
     expect(body.error.code).toBe('Unauthorized')
@@ -106,7 +114,7 @@ describe('posting chat messages', () => {
   })
 
   test('a delegated user outside the chat gets 403', async () => {
-    const outsider = await h.ids.userToken(APP, TENANT, 'ffffffff-0000-0000-0000-000000000000')
+    const outsider = await h.userToken(OUTSIDER)
     expect((await post(outsider, { body: { content: 'x' } })).status).toBe(403)
   })
 

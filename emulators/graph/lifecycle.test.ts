@@ -2,7 +2,6 @@ import { afterEach, beforeEach, expect, test } from 'vitest'
 
 import {
   ALICE,
-  APP,
   chatSubscription,
   type Harness,
   inMinutes,
@@ -113,7 +112,7 @@ test('subscriptionRemoved is sent and the subscription is gone; missed is Outloo
   expect(events().map((e) => e.lifecycleEvent)).toEqual(['subscriptionRemoved'])
   expect((await h.call('GET', `/subscriptions/${id}`)).status).toBe(404)
 
-  const alice = await h.ids.userToken(APP, TENANT, ALICE.id)
+  const alice = await h.userToken(ALICE)
   const mail = await subscribe(50, `/users/${ALICE.id}/messages`, alice)
   h.graph.control.fireLifecycle(mail, 'missed')
   await h.graph.control.idle()

@@ -1,14 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 
-import {
-  ALICE,
-  APP,
-  BOB,
-  type Harness,
-  inMinutes,
-  startHarness,
-  TENANT,
-} from './testing/harness.ts'
+import { ALICE, APP, BOB, type Harness, inMinutes, startHarness } from './testing/harness.ts'
 import { startReceiver, type WebhookReceiver } from './testing/webhook-receiver.ts'
 
 let h: Harness
@@ -70,7 +62,7 @@ test('presence: what the user sets, app sessions, and the bulk read', async () =
 test('presence subscriptions notify changes of the watched users', async () => {
   const hook: WebhookReceiver = await startReceiver()
   try {
-    const alice = await h.ids.userToken(APP, TENANT, ALICE.id)
+    const alice = await h.userToken(ALICE)
     const res = await h.call('POST', '/subscriptions', {
       token: alice,
       body: {
@@ -143,7 +135,7 @@ test('mail: list the inbox, read with Prefer text, mark read; notifications for 
       expect.objectContaining({ changeType: 'updated' }),
     ])
     // A delegated caller reads only its own mailbox.
-    const bob = await h.ids.userToken(APP, TENANT, BOB.id)
+    const bob = await h.userToken(BOB)
     expect((await h.call('GET', `/users/${ALICE.id}/messages`, { token: bob })).status).toBe(403)
   } finally {
     await hook.close()

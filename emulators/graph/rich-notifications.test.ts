@@ -103,7 +103,7 @@ test('a rich chat notification decrypts to the message GET returns, with valid v
   })
 
   expect(body.validationTokens).toHaveLength(1)
-  const { payload } = await jwtVerify(body.validationTokens[0]!, h.ids.publicKey, {
+  const { payload } = await jwtVerify(body.validationTokens[0]!, h.jwks, {
     audience: APP,
     issuer: `https://sts.windows.net/${TENANT}/`,
   })
@@ -134,7 +134,7 @@ test('every item gets its own symmetric key', async () => {
 })
 
 test('rich Outlook notifications need $select and carry only the selected properties', async () => {
-  const alice = await h.ids.userToken(APP, TENANT, ALICE.id)
+  const alice = await h.userToken(ALICE)
   const base = {
     changeType: 'created',
     notificationUrl: hook.url,

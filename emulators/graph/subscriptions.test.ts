@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 
-import { ALICE, APP, type Harness, inMinutes, startHarness, TENANT } from './testing/harness.ts'
+import { ALICE, APP, type Harness, inMinutes, OTHER_APP, startHarness } from './testing/harness.ts'
 import { startReceiver, type WebhookReceiver } from './testing/webhook-receiver.ts'
 
 let h: Harness
@@ -219,7 +219,7 @@ describe('create subscription rejects what Graph rejects', () => {
   })
 
   test('tenant-wide subscriptions need application permissions; presence needs delegated', async () => {
-    const alice = await h.ids.userToken(APP, TENANT, ALICE.id)
+    const alice = await h.userToken(ALICE)
     expect(
       (await rejected(chatSubscription({ resource: '/chats/getAllMessages' }), alice)).status,
     ).toBe(403)
@@ -248,7 +248,7 @@ test('GET, list and DELETE only see the calling app', async () => {
   const created = (await (
     await h.call('POST', '/subscriptions', { body: chatSubscription() })
   ).json()) as { id: string }
-  const otherApp = await h.ids.appToken('11111111-2222-3333-4444-555555555555', TENANT)
+  const otherApp = await h.tokens.app(OTHER_APP)
   expect((await h.call('GET', `/subscriptions/${created.id}`, { token: otherApp })).status).toBe(
     404,
   )

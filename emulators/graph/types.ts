@@ -1,20 +1,10 @@
-/**
- * What the Graph emulator needs from the identity emulator. Structurally the same as
- * `Pick<IdentityEmulator, 'verifyAccessToken' | 'signJwt'>` from `emulators/microsoft-identity`.
- */
-export interface GraphIdentity {
-  /** Throws when the token is invalid, expired or meant for another audience. */
-  verifyAccessToken(token: string, expectedAudience: string): Promise<GraphPrincipal>
-  signJwt(claims: Record<string, unknown>, opts?: { expiresInSeconds?: number }): Promise<string>
-}
+import type { IdentityEmulator } from '../microsoft-identity/index.ts'
+
+/** What the Graph emulator needs from the identity emulator: token checks and JWT signing. */
+export type GraphIdentity = Pick<IdentityEmulator, 'verifyAccessToken' | 'signJwt'>
 
 /** The caller behind a bearer token. `userId` is present only for delegated (user) tokens. */
-export interface GraphPrincipal {
-  appId: string
-  tenantId: string
-  scopes: string[]
-  userId?: string
-}
+export type GraphPrincipal = Awaited<ReturnType<IdentityEmulator['verifyAccessToken']>>
 
 export interface GraphUserSeed {
   id: string

@@ -1,32 +1,62 @@
+import { createLocalJWKSet } from 'jose'
+
 import { EmulatorClock } from '../../kit/clock.ts'
+import { type IdentityEmulator, startIdentityEmulator } from '../../microsoft-identity/index.ts'
 import { type GraphEmulator, type GraphEmulatorOptions, startGraphEmulator } from '../index.ts'
-import { createFakeIdentity, type FakeIdentity } from './fake-identity.ts'
+import { GRAPH, REDIRECT_URI, Tokens } from './tokens.ts'
 
 export const TENANT = '84bd8158-6d4d-4958-8b9f-9d6445542f95'
+export const OTHER_TENANT = '0f1e2d3c-4b5a-4697-8877-665544332211'
 export const APP = '8e460676-ae3f-4b1e-8790-ee0fb5d6148f'
-export const ALICE = {
-  id: '8ea0e38b-efb3-4757-924a-5f94061cf8c2',
-  displayName: 'Alice Kline',
-  userPrincipalName: 'alice@contoso.com',
-}
-export const BOB = {
-  id: '28c10244-4bad-4fda-993c-f332faef94f0',
-  displayName: 'Bob Vance',
-  userPrincipalName: 'bob@contoso.com',
-}
-export const SERVICE = {
-  id: 'f5d48856-5b42-41a0-8c3a-c5f944b679b0',
-  displayName: 'Service Desk',
-  userPrincipalName: 'desk@contoso.com',
-}
+export const OTHER_APP = '11111111-2222-4333-8444-555555555555'
+/** Registered in another tenant: its tokens carry that tenant's `tid`. */
+export const FOREIGN_APP = '99999999-8888-4777-8666-555555555555'
+
+const user = (id: string, displayName: string, upn: string) => ({
+  id,
+  displayName,
+  upn,
+  userPrincipalName: upn,
+})
+export const ALICE = user(
+  '8ea0e38b-efb3-4757-924a-5f94061cf8c2',
+  'Alice Kline',
+  'alice@contoso.com',
+)
+export const BOB = user('28c10244-4bad-4fda-993c-f332faef94f0', 'Bob Vance', 'bob@contoso.com')
+export const SERVICE = user(
+  'f5d48856-5b42-41a0-8c3a-c5f944b679b0',
+  'Service Desk',
+  'desk@contoso.com',
+)
+/** A user of the tenant who is in no chat or team. */
+export const OUTSIDER = user(
+  'ffffffff-0000-4000-8000-000000000000',
+  'Olga Outside',
+  'olga@contoso.com',
+)
+
+const APPS = [APP, OTHER_APP, FOREIGN_APP].map((appId) => ({
+  appId,
+  secret: `secret-${appId.slice(0, 4)}`,
+  tenantId: appId === FOREIGN_APP ? OTHER_TENANT : TENANT,
+  redirectUris: [REDIRECT_URI],
+  appRoles: { [GRAPH]: ['Chat.Read.All', 'ChannelMessage.Read.All', 'Files.Read.All'] },
+}))
 
 export interface Harness {
   graph: GraphEmulator
+  idp: IdentityEmulator
   clock: EmulatorClock
-  ids: FakeIdentity
+  tokens: Tokens
   chatId: string
-  appToken: string
-  /** A delegated token of the service account (a chat member). */
+  /** The harness app's current application token. */
+  appToken(): Promise<string>
+  /** A delegated token of a user for the harness app. */
+  userToken(who: { upn: string }): Promise<string>
+  /** Verifies JWTs signed by the identity emulator (validationTokens). */
+  jwks: ReturnType<typeof createLocalJWKSet>
+  /** A delegated token of the service account (a chat member), made at start. */
   serviceToken: string
   call(
     method: string,
@@ -35,32 +65,56 @@ export interface Harness {
   ): Promise<Response>
 }
 
-/** A Graph emulator with Alice, Bob and a service account, and a group chat of all three. */
+/**
+ * The identity emulator and a Graph emulator on one clock, with Alice, Bob, a service account
+ * and a group chat of the three.
+ */
 export async function startHarness(extra: Partial<GraphEmulatorOptions> = {}): Promise<Harness> {
   const clock = new EmulatorClock()
-  const ids = await createFakeIdentity()
+  const users = [ALICE, BOB, SERVICE, OUTSIDER]
+  const idp = await startIdentityEmulator({
+    clock,
+    apps: APPS,
+    users: users.map((u) => ({
+      id: u.id,
+      displayName: u.displayName,
+      upn: u.upn,
+      tenantId: TENANT,
+    })),
+  })
   const graph = await startGraphEmulator({
-    identity: ids.identity,
+    identity: idp,
     tenantId: TENANT,
     clock,
     users: [ALICE, BOB, SERVICE],
     ...extra,
   })
+  const close = graph.close
+  const harnessGraph: GraphEmulator = {
+    ...graph,
+    close: async () => {
+      await close()
+      await idp.close()
+    },
+  }
   const chat = graph.control.addChat({
     memberIds: [ALICE.id, BOB.id, SERVICE.id],
     topic: 'Support',
   })
-  const appToken = await ids.appToken(APP, TENANT)
-  const serviceToken = await ids.userToken(APP, TENANT, SERVICE.id)
+  const tokens = new Tokens(idp, clock, APPS)
+  const appToken = () => tokens.app(APP)
   return {
-    graph,
+    graph: harnessGraph,
+    idp,
     clock,
-    ids,
+    tokens,
     chatId: chat.id,
     appToken,
-    serviceToken,
-    call: (method, path, opts = {}) => {
-      const token = opts.token === undefined ? appToken : opts.token
+    userToken: (who) => tokens.user(APP, who.upn),
+    jwks: createLocalJWKSet(idp.control.jwks()),
+    serviceToken: await tokens.user(APP, SERVICE.upn),
+    call: async (method, path, opts = {}) => {
+      const token = opts.token === undefined ? await appToken() : opts.token
       const headers: Record<string, string> = { ...opts.headers }
       if (token) headers.authorization = `Bearer ${token}`
       if (opts.body !== undefined) headers['content-type'] = 'application/json'
