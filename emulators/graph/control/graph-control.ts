@@ -1,4 +1,4 @@
-import type { Fault } from '../../kit/faults.ts'
+import type { Fault, FaultInjector } from '../../kit/faults.ts'
 import type { DeliveryFaults, NotificationFaults } from '../notifications/delivery-faults.ts'
 import type { DeliveryAttempt } from '../notifications/delivery-log.ts'
 import type { NotificationDispatcher } from '../notifications/dispatcher.ts'
@@ -198,6 +198,11 @@ export class GraphControl {
 
   expireSubscription(subscriptionId: string): void {
     this.#ctx.lifecycle.expireNow(subscriptionId)
+  }
+
+  /** The route fault injector (route names in emulators/README.md), as on the other emulators. */
+  get faults(): FaultInjector {
+    return this.#ctx.faults
   }
 
   /** Answer the next matching Graph requests with a status, latency or a hang-up. */
