@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 
 import { startBotFrameworkEmulator } from '../../emulators/botframework/index.ts'
-import { startGenesysEmulator } from '../../emulators/genesys/index.ts'
+import { startGenesysEmulator, type WebhookTiming } from '../../emulators/genesys/index.ts'
 import { startGraphEmulator } from '../../emulators/graph/index.ts'
 import { startIdentityEmulator } from '../../emulators/microsoft-identity/index.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
@@ -73,10 +73,16 @@ export async function startSandbox(options: SandboxOptions) {
 
 export const EMULATOR_CA_FILE = new URL('cert.pem', TLS_DIR).pathname
 
+export interface DemoEmulatorOptions {
+  /** Genesys outbound webhook timing (defaults: 5 s between 5 retries, 10 s timeout). */
+  readonly genesysWebhook?: Partial<WebhookTiming>
+}
+
 /** Every emulator, seeded with the demo tenant, customer and agent, pointed at `bridgeUrl`. */
 export async function startDemoEmulators(
   bridgeUrl: string,
   ports: SandboxOptions['emulatorPorts'] = {},
+  options: DemoEmulatorOptions = {},
 ) {
   const teamsWebhook = (id: string, path: string) =>
     `${bridgeUrl}/webhooks/microsoft-teams/${id}${path}`
@@ -136,6 +142,7 @@ export async function startDemoEmulators(
   })
   const genesys = await startGenesysEmulator({
     port: ports.genesys ?? 0,
+    ...(options.genesysWebhook && { webhook: options.genesysWebhook }),
     seed: {
       orgs: [{ id: DEMO.genesys.orgId, name: 'Demo org' }],
       clients: [

@@ -18,6 +18,7 @@ import {
   graphTokensFor,
   graphTokenVerifiers,
 } from './graph/index.ts'
+import { createUserResolver } from './graph/users.ts'
 import { createDelegatedLogin } from './identity/index.ts'
 import { type MicrosoftTeamsSettings, microsoftTeamsSettings } from './settings.ts'
 
@@ -41,12 +42,14 @@ function openTeamsClient(
   const settings = microsoftTeamsSettings.parse(integration.settings) as MicrosoftTeamsSettings
   if (!deps.subscriptions)
     throw new PolicyRefusedError('Teams integrations need a subscription store')
+  const tokens = graphTokensFor(integration, deps)
   const graph = createGraphChannelClient({
     integration,
     deps,
     subscriptions: deps.subscriptions,
-    tokens: graphTokensFor(integration, deps),
+    tokens,
   })
+  const resolveUser = createUserResolver(settings, deps, tokens)
   const bot = settings.bot ? createBotSender(settings, deps) : undefined
   const viaBot = (to: RemoteAddress) => isBotAddress(to) || settings.sendAs === 'bot'
   const requireBot = () => {
@@ -61,6 +64,7 @@ function openTeamsClient(
     async sendTyping(to, ctx) {
       if (bot && isBotAddress(to)) await bot.sendTyping(to, ctx)
     },
+    resolveParticipant: (participant, ctx) => resolveUser(participant, ctx.signal),
     isOwnEcho: (sender) =>
       graph.isOwnEcho(sender) || (settings.bot ? isBotEcho(settings, sender) : false),
   }

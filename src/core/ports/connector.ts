@@ -88,6 +88,8 @@ export interface ChannelClient extends IntegrationClient {
     url: string,
     ctx: SendContext & { maxBytes: number },
   ): Promise<{ data: Uint8Array; mediaType: string }>
+  /** Completes a sender from the remote directory (UPN, mail) for identity mapping. */
+  resolveParticipant?(participant: Participant, ctx: SendContext): Promise<Participant>
 }
 
 /** The contact-center side: where agents answer. */

@@ -37,7 +37,10 @@ export async function handleFromChannel(job: Job, ctx: JobContext, deps: FlowDep
     deps.metrics.increment('cxb_loop_guard_dropped_total', { side: 'channel' })
     return
   }
-  await forwardToBackend(integrationId, envelope, incoming, client, send, deps)
+  const sender = client.resolveParticipant
+    ? await client.resolveParticipant(incoming.sender, send)
+    : incoming.sender
+  await forwardToBackend(integrationId, envelope, { ...incoming, sender }, client, send, deps)
 }
 
 async function resolveMessage(

@@ -28,9 +28,11 @@ export async function rehostAttachments(
   const out: Attachment[] = []
   const refused: string[] = []
   for (const attachment of attachments) {
+    // Some remotes only tell the type on download (Teams inline images): check it again then.
+    const knownType = attachment.mediaType !== 'application/octet-stream'
     if (
       !download ||
-      !isAllowedMediaType(attachment.mediaType, deps.attachments.allowedMediaTypes)
+      (knownType && !isAllowedMediaType(attachment.mediaType, deps.attachments.allowedMediaTypes))
     ) {
       refused.push(attachment.name)
       continue
