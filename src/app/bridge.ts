@@ -20,6 +20,7 @@ import { requireAdmin } from '../http/admin/auth.ts'
 import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts'
 import { buildHttpServer } from '../http/server.ts'
 import { serveBlob } from '../infra/blob/local-disk.ts'
+import { createCircuitBreaker } from '../infra/limits/circuit-breaker.ts'
 import { createClientRegistry } from './clients.ts'
 import type { Config } from './config.ts'
 import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
@@ -55,7 +56,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const infra = await openInfrastructure(config, log, url)
   const { clock, metrics, store, queue, secrets, blobs, limiter } = infra
 
+  // Circuit state per remote key shows as cxb_circuit_state in /metrics.
+  const breaker = createCircuitBreaker({ clock, metrics })
   const http = createHttpClient({
+    breaker,
     limiter,
     clock,
     metrics,

@@ -54,14 +54,21 @@ function readJsonFile(file: string): object {
   }
 }
 
-/** CXB_A__B_C=value → { a: { bC: value } }, values parsed as JSON when they look like it. */
+/** Read by the secrets master key loader itself, never part of the configuration. */
+const MASTER_KEY_VARIABLES = new Set(['CXB_SECRETS_KEY', 'CXB_SECRETS_KEY_FILE'])
+
+/**
+ * CXB_A__B_C=value → { a: { bC: value } }, values parsed as JSON when they look like it. A key
+ * whose own name ends in `File` (CXB_TLS__EXTRA_CA_FILE → tls.extraCaFile) is set literally;
+ * `_FILE` reads the value from a file only for other keys.
+ */
 export function envOverlay(env: NodeJS.ProcessEnv): object {
   const out: Record<string, unknown> = {}
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(PREFIX) || raw === undefined || name === 'CXB_SECRETS_KEY') continue
+    if (!name.startsWith(PREFIX) || raw === undefined || MASTER_KEY_VARIABLES.has(name)) continue
     let key = name.slice(PREFIX.length)
     let value: string = raw
-    if (key.endsWith('_FILE')) {
+    if (key.endsWith('_FILE') && !configPaths().has(key.split('__').map(camel).join('.'))) {
       key = key.slice(0, -5)
       try {
         value = readFileSync(raw, 'utf8').trim()
@@ -75,6 +82,24 @@ export function envOverlay(env: NodeJS.ProcessEnv): object {
     node[path.at(-1)!] = parseValue(value)
   }
   return out
+}
+
+let knownPaths: Set<string> | undefined
+
+/** Every dotted key path of the configuration schema (`tls.extraCaFile`, …). */
+function configPaths(): Set<string> {
+  if (knownPaths) return knownPaths
+  const paths = new Set<string>()
+  const walk = (node: JsonSchemaNode, prefix: string) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const path = prefix ? `${prefix}.${key}` : key
+      paths.add(path)
+      walk(child, path)
+    }
+  }
+  walk(z.toJSONSchema(configSchema, { io: 'input' }) as JsonSchemaNode, '')
+  knownPaths = paths
+  return paths
 }
 
 const camel = (s: string) =>

@@ -42,7 +42,7 @@ describe('customer chat with rich (encrypted) Graph notifications', () => {
       chatId: s.demo.chatId,
       userId: s.demo.customer.id,
       text: '1042',
-      replyToMessageId: agentMessage.id,
+      replyToMessageId: agentMessage!.id,
     })
     await eventually('second message in Genesys', () => s.genesys.control.received().length === 2)
     expect(s.genesys.control.received()[1]!.text).toBe('1042')

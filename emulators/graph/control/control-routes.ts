@@ -6,7 +6,8 @@ import type { NotificationFaults } from '../notifications/delivery-faults.ts'
 import type { LifecycleEvent } from '../notifications/notification-body.ts'
 import type { IncomingMail } from '../state/mailboxes.ts'
 import type { Availability, GraphChatSeed, GraphTeamSeed, GraphUserSeed } from '../types.ts'
-import type { ChannelSendsInput, GraphControl, UserSendsInput } from './graph-control.ts'
+import type { GraphControl } from './graph-control.ts'
+import type { ChannelSendsInput, UserSendsInput } from './teams-actor.ts'
 
 type Body = Record<string, unknown>
 const body = (raw: unknown): Body => (typeof raw === 'object' && raw !== null ? (raw as Body) : {})

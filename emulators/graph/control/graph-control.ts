@@ -4,27 +4,16 @@ import type { DeliveryAttempt } from '../notifications/delivery-log.ts'
 import type { NotificationDispatcher } from '../notifications/dispatcher.ts'
 import type { LifecycleEvent } from '../notifications/notification-body.ts'
 import type { GraphContext } from '../routes/context.ts'
-import type { ChatMessage, MessageContainer } from '../state/chat-message.ts'
-import type { DirectoryUser } from '../state/directory.ts'
+import type { ChatMessage } from '../state/chat-message.ts'
 import type { IncomingMail, MailMessage } from '../state/mailboxes.ts'
 import { subscriptionJson } from '../state/subscriptions.ts'
 import type { Availability, GraphChatSeed, GraphTeamSeed, GraphUserSeed } from '../types.ts'
-import { composeDraft, type ComposeInput } from './compose.ts'
-
-export interface UserSendsInput extends ComposeInput {
-  chatId: string
-  userId: string
-  /** Quote an earlier message of the chat (Teams "reply" in chats is a quote). */
-  replyToMessageId?: string
-}
-
-export interface ChannelSendsInput extends ComposeInput {
-  teamId: string
-  channelId: string
-  userId: string
-  /** Post as a reply in the thread of this root message. */
-  replyToId?: string
-}
+import {
+  type ApplicationSendsInput,
+  type ChannelSendsInput,
+  TeamsActor,
+  type UserSendsInput,
+} from './teams-actor.ts'
 
 export interface ChatInfo {
   id: string
@@ -46,6 +35,7 @@ export class GraphControl {
   readonly #ctx: GraphContext
   readonly #dispatcher: NotificationDispatcher
   readonly #deliveryFaults: DeliveryFaults
+  readonly #actor: TeamsActor
 
   constructor(
     ctx: GraphContext,
@@ -55,6 +45,7 @@ export class GraphControl {
     this.#ctx = ctx
     this.#dispatcher = dispatcher
     this.#deliveryFaults = deliveryFaults
+    this.#actor = new TeamsActor(ctx)
   }
 
   addUsers(users: GraphUserSeed[]): void {
@@ -62,13 +53,13 @@ export class GraphControl {
   }
 
   addChat(seed: GraphChatSeed): ChatInfo {
-    for (const id of seed.memberIds) this.#user(id)
+    for (const id of seed.memberIds) this.#actor.user(id)
     const chat = this.#ctx.conversations.addChat(seed, this.#ctx.clock.now())
     return { id: chat.id, chatType: chat.chatType, memberIds: [...chat.memberIds] }
   }
 
   addTeam(seed: GraphTeamSeed): TeamInfo {
-    for (const id of seed.memberIds ?? []) this.#user(id)
+    for (const id of seed.memberIds ?? []) this.#actor.user(id)
     const team = this.#ctx.conversations.addTeam(seed, this.#ctx.clock.now())
     const channels = [...team.channels.values()].map((c) => ({
       id: c.id,
@@ -79,62 +70,16 @@ export class GraphControl {
 
   /** A Teams user posts in a chat; subscribers are notified. Returns the chatMessage. */
   userSends(input: UserSendsInput): ChatMessage {
-    const chat = this.#ctx.conversations.chats.get(input.chatId)
-    if (!chat) throw new Error(`unknown chat ${input.chatId}`)
-    const sender = this.#member(input.userId, chat.memberIds)
-    const container: MessageContainer = { kind: 'chat', chatId: chat.id }
-    const quoted = input.replyToMessageId
-      ? this.#message(container, input.replyToMessageId)
-      : undefined
-    const draft = composeDraft(input, {
-      ...this.#composeDeps(sender),
-      ...(quoted ? { quoted } : {}),
-    })
-    return this.#ctx.messages.create(
-      container,
-      { kind: 'user', user: sender, tenantId: this.#ctx.tenantId },
-      draft,
-    )
+    return this.#actor.userSends(input)
   }
 
   userSendsToChannel(input: ChannelSendsInput): ChatMessage {
-    const team = this.#ctx.conversations.teams.get(input.teamId)
-    if (!team?.channels.has(input.channelId)) throw new Error(`unknown channel ${input.channelId}`)
-    const sender = this.#member(input.userId, team.memberIds)
-    const container: MessageContainer = {
-      kind: 'channel',
-      teamId: team.id,
-      channelId: input.channelId,
-    }
-    if (input.replyToId) this.#message(container, input.replyToId)
-    const draft = composeDraft(input, this.#composeDeps(sender))
-    if (input.replyToId) draft.replyToId = input.replyToId
-    return this.#ctx.messages.create(
-      container,
-      { kind: 'user', user: sender, tenantId: this.#ctx.tenantId },
-      draft,
-    )
+    return this.#actor.userSendsToChannel(input)
   }
 
   /** A bot's message as Graph shows it (`from.application`), e.g. one sent via Bot Framework. */
-  applicationSends(input: {
-    chatId: string
-    appId: string
-    displayName: string
-    html?: string
-    text?: string
-  }): ChatMessage {
-    if (!this.#ctx.conversations.chats.has(input.chatId))
-      throw new Error(`unknown chat ${input.chatId}`)
-    const body =
-      input.html !== undefined
-        ? { contentType: 'html' as const, content: input.html }
-        : { contentType: 'text' as const, content: input.text ?? '' }
-    return this.#ctx.messages.create(
-      { kind: 'chat', chatId: input.chatId },
-      { kind: 'application', appId: input.appId, displayName: input.displayName },
-      { body, attachments: [], mentions: [], hostedContents: [] },
-    )
+  applicationSends(input: ApplicationSendsInput): ChatMessage {
+    return this.#actor.applicationSends(input)
   }
 
   userEdits(input: {
@@ -143,26 +88,11 @@ export class GraphControl {
     html?: string
     text?: string
   }): ChatMessage {
-    const body =
-      input.html !== undefined
-        ? { contentType: 'html' as const, content: input.html }
-        : { contentType: 'text' as const, content: input.text ?? '' }
-    const edited = this.#ctx.messages.edit(
-      { kind: 'chat', chatId: input.chatId },
-      input.messageId,
-      body,
-    )
-    if (!edited) throw new Error(`no message ${input.messageId} in chat ${input.chatId}`)
-    return edited
+    return this.#actor.userEdits(input)
   }
 
   userDeletes(input: { chatId: string; messageId: string }): ChatMessage {
-    const deleted = this.#ctx.messages.softDelete(
-      { kind: 'chat', chatId: input.chatId },
-      input.messageId,
-    )
-    if (!deleted) throw new Error(`no message ${input.messageId} in chat ${input.chatId}`)
-    return deleted
+    return this.#actor.userDeletes(input)
   }
 
   /** Every message of the chat in creation order, including those the service posted. */
@@ -175,17 +105,17 @@ export class GraphControl {
   }
 
   deliverMail(mail: IncomingMail): MailMessage {
-    const user = this.#user(mail.toUserId)
+    const user = this.#actor.user(mail.toUserId)
     return this.#ctx.mailboxes.deliver(mail, { name: user.displayName, address: user.mail })
   }
 
   mailbox(userId: string): MailMessage[] {
-    return this.#ctx.mailboxes.list(this.#user(userId).id)
+    return this.#ctx.mailboxes.list(this.#actor.user(userId).id)
   }
 
   /** The user sets their own presence in Teams (beats any app session). */
   setPresence(userId: string, availability: Availability, activity: string = availability): void {
-    this.#ctx.presence.setByUser(this.#user(userId).id, availability, activity)
+    this.#ctx.presence.setByUser(this.#actor.user(userId).id, availability, activity)
   }
 
   subscriptions(): Array<Record<string, unknown>> {
@@ -257,32 +187,5 @@ export class GraphControl {
   async idle(): Promise<void> {
     await this.#dispatcher.idle()
     await this.#ctx.queue.idle()
-  }
-
-  #composeDeps(sender: DirectoryUser) {
-    return {
-      sender,
-      directory: this.#ctx.directory,
-      drive: this.#ctx.drive,
-      now: this.#ctx.clock.now(),
-    }
-  }
-
-  #user(id: string): DirectoryUser {
-    const user = this.#ctx.directory.find(id)
-    if (!user) throw new Error(`unknown user ${id}`)
-    return user
-  }
-
-  #member(userId: string, memberIds: readonly string[]): DirectoryUser {
-    const user = this.#user(userId)
-    if (!memberIds.includes(user.id)) throw new Error(`user ${userId} is not a member`)
-    return user
-  }
-
-  #message(container: MessageContainer, id: string): ChatMessage {
-    const message = this.#ctx.messages.get(container, id)
-    if (!message) throw new Error(`no message ${id}`)
-    return message
   }
 }

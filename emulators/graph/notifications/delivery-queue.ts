@@ -148,7 +148,12 @@ export class DeliveryQueue {
 
   #chain(item: Pending): void {
     const previous = this.#chains.get(item.url) ?? Promise.resolve()
-    const run = previous.then(() => this.#attempt(item))
+    // A bug in one attempt must not break the endpoint's chain or reject unobserved.
+    const run = previous
+      .then(() => this.#attempt(item))
+      .catch((err: unknown) =>
+        this.#record(item, 0, 'gave-up', undefined, `emulator error: ${String(err)}`),
+      )
     this.#chains.set(item.url, run)
     this.#inFlight.add(run)
     void run.finally(() => {
