@@ -26,12 +26,12 @@ import { SubscriptionStore } from './state/subscriptions.ts'
 import { type Limit, type ThrottleClass, Throttler } from './throttling.ts'
 import type { GraphChatSeed, GraphIdentity, GraphTeamSeed, GraphUserSeed } from './types.ts'
 
+export type { ChatInfo, TeamInfo } from './control/graph-control.ts'
 export type {
+  ApplicationSendsInput,
   ChannelSendsInput,
-  ChatInfo,
-  TeamInfo,
   UserSendsInput,
-} from './control/graph-control.ts'
+} from './control/teams-actor.ts'
 export { GraphControl } from './control/graph-control.ts'
 export type { NotificationFaults } from './notifications/delivery-faults.ts'
 export type { DeliveryAttempt } from './notifications/delivery-log.ts'
