@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import { afterEach, describe, expect, it } from 'vitest'
+
+import { createTempDir, type TempDir } from '../../test/support/temp-dir.ts'
+import { loadConfig } from './config-load.ts'
+
+describe('loadConfig environment overlay', () => {
+  let dir: TempDir | undefined
+  afterEach(() => dir?.remove())
+
+  it('sets keys whose name ends in File literally (CXB_TLS__EXTRA_CA_FILE is tls.extraCaFile)', () => {
+    const config = loadConfig({
+      env: { CXB_TLS__EXTRA_CA_FILE: '/etc/ca.pem', CXB_SECRETS__KEY_FILE: '/etc/key' },
+    })
+    expect(config.tls.extraCaFile).toBe('/etc/ca.pem')
+    expect(config.secrets.keyFile).toBe('/etc/key')
+  })
+
+  it('reads other keys from the file named by a _FILE variable', () => {
+    dir = createTempDir()
+    const file = join(dir.path, 'url')
+    writeFileSync(file, 'postgres://postgres@127.0.0.1/test\n')
+    expect(loadConfig({ env: { CXB_STORE__URL_FILE: file } }).store.url).toBe(
+      'postgres://postgres@127.0.0.1/test',
+    )
+  })
+
+  it('leaves the secrets master key variables to the key loader', () => {
+    const config = loadConfig({
+      env: { CXB_SECRETS_KEY: 'x'.repeat(44), CXB_SECRETS_KEY_FILE: '/nonexistent/key' },
+    })
+    expect(config.secrets.keyFile).toBeUndefined()
+  })
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadConfig({ env: { CXB_HTTP__PORT: '70000' } })).toThrow(/CXB_HTTP__PORT/)
+  })
+})
