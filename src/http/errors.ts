@@ -65,10 +65,8 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
   return reply.code(problem.status).type('application/problem+json').send(problem)
 }
 
-/** Fastify's own errors (body too large, bad JSON, wrong content type) become problems, never 5xx. */
-function problemForFastifyError(error: FastifyError): Problem | undefined {
-  const status = error.statusCode
-  if (!status || status >= 500) return undefined
+/** A problem for a 4xx status chosen outside the error catalogue (Fastify, a handshake). */
+export function problemForClientStatus(status: number, detail: string | undefined): Problem {
   const code: ErrorCode =
     status === 413
       ? 'PAYLOAD_TOO_LARGE'
@@ -84,8 +82,15 @@ function problemForFastifyError(error: FastifyError): Problem | undefined {
     title: titleFor(status),
     status,
     code,
-    detail: publicMessage(error),
+    ...(detail ? { detail } : {}),
   }
+}
+
+/** Fastify's own errors (body too large, bad JSON, wrong content type) become problems, never 5xx. */
+function problemForFastifyError(error: FastifyError): Problem | undefined {
+  const status = error.statusCode
+  if (!status || status >= 500) return undefined
+  return problemForClientStatus(status, publicMessage(error))
 }
 
 const publicMessage = (error: FastifyError) =>

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 import { NotFoundError, UnsupportedMediaTypeError } from '../../core/errors.ts'
 import type { InboundEnvelope } from '../../core/events.ts'
 import type { IntegrationId } from '../../core/model/ids.ts'
 import type { Integration } from '../../core/model/integration.ts'
-import type { RawRequest, WebhookRoute } from '../../core/ports/connector.ts'
+import type { RawRequest, RawResponse, WebhookRoute } from '../../core/ports/connector.ts'
 import type { JobQueue, JobSpec } from '../../core/ports/job-queue.ts'
 import type { Metrics } from '../../core/ports/metrics.ts'
+import { problemForClientStatus, sendProblem } from '../errors.ts'
 
 export interface WebhookConnector {
   readonly kind: string
@@ -55,20 +56,16 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       if (!connector || !route || !ID_PATTERN.test(integrationId))
         throw new NotFoundError('no such webhook')
 
-      const raw = toRawRequest(request, options.publicUrl)
-      const handshake = route.handshake?.(raw)
-      if (handshake) {
-        return reply
-          .code(handshake.status)
-          .type(handshake.contentType ?? 'text/plain; charset=utf-8')
-          .send(handshake.body ?? '')
-      }
-      if (!isJson(raw.headers['content-type'])) {
-        throw new UnsupportedMediaTypeError('webhook bodies must be application/json')
-      }
+      // The integration first: a handshake for one that is not configured is not ours to echo.
       const integration = await options.integrations.get(integrationId as IntegrationId)
       if (!integration || integration.kind !== kind || !integration.enabled) {
         throw new NotFoundError('no such integration')
+      }
+      const raw = toRawRequest(request, options.publicUrl)
+      const handshake = route.handshake?.(raw)
+      if (handshake) return sendHandshake(reply, handshake)
+      if (!isJson(raw.headers['content-type'])) {
+        throw new UnsupportedMediaTypeError('webhook bodies must be application/json')
       }
       await route.verify(raw, integration)
       const envelopes = await route.parse(raw, integration)
@@ -86,6 +83,17 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       return reply.code(route.ackStatus ?? 202).send()
     },
   )
+}
+
+/** A handshake answer; a refused one is a problem like every other refusal at the edge. */
+function sendHandshake(reply: FastifyReply, handshake: RawResponse): FastifyReply {
+  if (handshake.status >= 400) {
+    return sendProblem(reply, problemForClientStatus(handshake.status, handshake.body))
+  }
+  return reply
+    .code(handshake.status)
+    .type(handshake.contentType ?? 'text/plain; charset=utf-8')
+    .send(handshake.body ?? '')
 }
 
 const isJson = (contentType: string | undefined) =>
