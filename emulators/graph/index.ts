@@ -27,12 +27,12 @@ import { type Limit, type ThrottleClass, Throttler } from './throttling.ts'
 import type { GraphChatSeed, GraphIdentity, GraphTeamSeed, GraphUserSeed } from './types.ts'
 
 export type { ChatInfo, TeamInfo } from './control/graph-control.ts'
+export { GraphControl } from './control/graph-control.ts'
 export type {
   ApplicationSendsInput,
   ChannelSendsInput,
   UserSendsInput,
 } from './control/teams-actor.ts'
-export { GraphControl } from './control/graph-control.ts'
 export type { NotificationFaults } from './notifications/delivery-faults.ts'
 export type { DeliveryAttempt } from './notifications/delivery-log.ts'
 export type { LifecycleEvent } from './notifications/notification-body.ts'
