@@ -9,7 +9,13 @@ import { systemClock } from '../infra/clock/system-clock.ts'
 import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
 import { createPrometheusMetrics } from '../infra/metrics/prometheus.ts'
 import { openSqliteQueue } from '../infra/queue/sqlite-queue.ts'
-import { createSecretCipher, createSecretStore, loadMasterKey } from '../infra/secrets/index.ts'
+import {
+  createSecretCipher,
+  createSecretStore,
+  loadMasterKey,
+  MASTER_KEY_ENV,
+  MASTER_KEY_FILE_ENV,
+} from '../infra/secrets/index.ts'
 import { openStore } from '../infra/store/index.ts'
 import type { Config } from './config.ts'
 
@@ -62,12 +68,19 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
   return { clock, metrics, store, queue, secrets, blobs, limiter, dispatcher }
 }
 
-/** The AES-256-GCM master key: env or configured file; generated on first run otherwise. */
-function masterKeyFor(config: Config, dataDir: string, log: Logger): Buffer {
+/**
+ * The AES-256-GCM master key: `CXB_SECRETS_KEY` / `CXB_SECRETS_KEY_FILE` win (config.ts), then the
+ * configured or data-directory key file; generated on first run when neither exists.
+ */
+export function masterKeyFor(
+  config: Config,
+  dataDir: string,
+  log: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Buffer {
+  if (env[MASTER_KEY_ENV] || env[MASTER_KEY_FILE_ENV]) return loadMasterKey({ env })
   const file = config.secrets.keyFile ?? join(dataDir, 'secrets.key')
-  if (process.env.CXB_SECRETS_KEY || existsSync(file)) {
-    return loadMasterKey({ env: process.env, file })
-  }
+  if (existsSync(file)) return loadMasterKey({ env: {}, file })
   if (config.secrets.keyFile) throw new Error(`secrets.keyFile ${file} does not exist`)
   writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 })
   log.warn({ file }, 'generated a new secrets master key: back it up with the database')
