@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+
 import { ConfigError } from '../core/errors.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import { createLogger } from '../infra/logging/create-logger.ts'
@@ -5,9 +7,14 @@ import { openStore } from '../infra/store/index.ts'
 import { startBridge } from './bridge.ts'
 import type { Config } from './config.ts'
 import { exampleConfig, loadConfig } from './config-load.ts'
+import { connectorDefinitions } from './connectors.ts'
+import { openInfrastructure } from './infrastructure.ts'
+import { applyIntegrationsFile } from './integrations-file.ts'
 
 interface CommandOptions {
   readonly configFile?: string
+  /** The file argument of `integrations apply`. */
+  readonly file?: string
 }
 
 /** Runs one CLI command; resolves with an exit code, or undefined for long-running commands. */
@@ -41,6 +48,22 @@ export async function runCommand(
       return 0
     case 'migrate':
       return migrate(config, log)
+    case 'integrations': {
+      if (sub !== 'apply' || !options.file)
+        throw new ConfigError('command', 'use "integrations apply <file.json>"')
+      const infra = await openInfrastructure(config, log, config.http.publicUrl ?? '')
+      try {
+        const done = await applyIntegrationsFile(options.file, {
+          ...infra,
+          connectors: connectorDefinitions,
+        })
+        for (const line of done) process.stdout.write(`${line}\n`)
+      } finally {
+        await infra.queue.close()
+        await infra.store.close()
+      }
+      return 0
+    }
     case 'sandbox': {
       const { runSandbox } = await import('./sandbox-cli.ts')
       await runSandbox(config, log)
@@ -60,6 +83,7 @@ export async function runCommand(
 }
 
 async function migrate(config: Config, log: Logger): Promise<number> {
+  mkdirSync(config.dataDir, { recursive: true })
   const store = await openStore({
     url: config.store.url ?? `sqlite:${config.dataDir}/cx-bridge.db`,
     log,

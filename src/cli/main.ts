@@ -13,6 +13,8 @@ Commands:
   serve           HTTP only (webhooks, API); run workers elsewhere
   work            workers only
   migrate         apply database migrations and exit
+  integrations apply <file.json>
+                  create or update integrations, routes and secrets from a file
   config check    validate the configuration and exit
   config example  print a commented example configuration
 
@@ -29,8 +31,8 @@ if (values.help) {
   process.exit(0)
 }
 
-const [command = 'sandbox', sub] = positionals
-runCommand(command, sub, { configFile: values.config }).then(
+const [command = 'sandbox', sub, file] = positionals
+runCommand(command, sub, { configFile: values.config, ...(file ? { file } : {}) }).then(
   (code) => {
     if (code !== undefined) process.exitCode = code
   },

@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify'
 
 import type { JobQueue } from '../core/ports/job-queue.ts'
 import type { Logger } from '../core/ports/logger.ts'
@@ -30,7 +35,8 @@ export interface HttpServerOptions {
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.log as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Webhook traffic is counted in metrics; per-request log lines would cost more than the work.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.webhooks.bodyLimitBytes,
     return503OnClosing: true,
     requestTimeout: 30_000,
