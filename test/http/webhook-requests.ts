@@ -4,7 +4,7 @@ import type { InjectOptions } from 'fastify'
 
 import { hubSignature } from '../../emulators/genesys/index.ts'
 import type { Sandbox } from '../../src/app/sandbox.ts'
-import { type WebhookName,WEBHOOKS } from './webhook-harness.ts'
+import { type WebhookName, WEBHOOKS } from './webhook-harness.ts'
 
 export const BOT_CONNECTOR_ISSUER = 'https://api.botframework.com'
 
