@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-import { NotFoundError, UnsupportedMediaTypeError } from '../../core/errors.ts'
+import { ConfigError, NotFoundError, UnsupportedMediaTypeError } from '../../core/errors.ts'
 import type { InboundEnvelope } from '../../core/events.ts'
 import type { IntegrationId } from '../../core/model/ids.ts'
 import type { Integration } from '../../core/model/integration.ts'
@@ -67,8 +67,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       if (!isJson(raw.headers['content-type'])) {
         throw new UnsupportedMediaTypeError('webhook bodies must be application/json')
       }
-      await route.verify(raw, integration)
-      const envelopes = await route.parse(raw, integration)
+      const envelopes = await verifyAndParse(route, raw, integration)
       const jobs = options.toJobs(connector.side, integration.id, envelopes)
       if (jobs.length > 0) await options.queue.enqueue(jobs)
       options.metrics.observe('cxb_webhook_ack_seconds', (performance.now() - started) / 1000, {
@@ -83,6 +82,28 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       return reply.code(route.ackStatus ?? 202).send()
     },
   )
+}
+
+/**
+ * Once the integration is found, a NOT_FOUND from the connector is our own configuration (a
+ * secret it names is missing), not the caller's mistake: answering 404 would tell the caller
+ * the secret's name and make Genesys and Graph drop the delivery, where a 5xx has them retry
+ * until an operator fixes it.
+ */
+async function verifyAndParse(
+  route: WebhookRoute,
+  raw: RawRequest,
+  integration: Integration,
+): Promise<InboundEnvelope[]> {
+  try {
+    await route.verify(raw, integration)
+    return await route.parse(raw, integration)
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      throw new ConfigError(`integrations.${integration.id}`, error.message)
+    }
+    throw error
+  }
 }
 
 /** A handshake answer; a refused one is a problem like every other refusal at the edge. */
