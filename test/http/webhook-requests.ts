@@ -9,13 +9,12 @@ import { type WebhookName, WEBHOOKS } from './webhook-harness.ts'
 export const BOT_CONNECTOR_ISSUER = 'https://api.botframework.com'
 
 /** A Teams user of the demo tenant as the Bot Framework emulator's actor takes it. */
-export function botUser(s: Sandbox, name = s.demo.customer.displayName) {
-  return {
-    id: `29:${s.demo.customer.id}`,
-    aadObjectId: s.demo.customer.id,
-    name,
-    tenantId: s.demo.tenantId,
-  }
+export function botUser(
+  s: Sandbox,
+  name = s.demo.customer.displayName,
+  aadObjectId = s.demo.customer.id,
+) {
+  return { id: `29:${aadObjectId}`, aadObjectId, name, tenantId: s.demo.tenantId }
 }
 
 /** A basic Graph change notification about a message of the demo chat. */
