@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { eventually } from '../support/sandbox.ts'
-import { startWebhookHarness, type WebhookHarness } from './webhook-harness.ts'
+import { eventuallyFound, startWebhookHarness, type WebhookHarness } from './webhook-harness.ts'
 import { botUser } from './webhook-requests.ts'
 
 const EVIL_NAME = '<img src=x onerror=alert(1)>'
 const EVIL_TEXT = 'hi \u0000\u202e<script>alert(1)</script> there'
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 /** Text a plain-text or markdown reader shows as text: no control characters, no live tag. */
@@ -31,7 +31,7 @@ describe('names and text with HTML or control characters come out safe on both s
   afterAll(async () => h?.close())
 
   const lastInGenesys = (marker: string) =>
-    eventually(`"${marker}" in Genesys`, () =>
+    eventuallyFound(`"${marker}" in Genesys`, () =>
       h.s.genesys.control.received().find((m) => m.text?.includes(marker)),
     )
 
@@ -43,7 +43,7 @@ describe('names and text with HTML or control characters come out safe on both s
     const received = await lastInGenesys('(bot)')
     expectInert(received.text)
     expect(received.text).toContain('hi')
-    const { firstName, lastName, nickname } = received.from as Record<string, string | undefined>
+    const { firstName, lastName, nickname } = received.from
     for (const name of [firstName, lastName, nickname]) expectPlainName(name)
   })
 
@@ -72,7 +72,7 @@ describe('names and text with HTML or control characters come out safe on both s
     const received = await lastInGenesys('(html)')
     expectInert(received.text)
     expect(received.text).not.toMatch(/alert\([234]\)|javascript:|evil\.example/)
-    const { firstName, lastName, nickname } = received.from as Record<string, string | undefined>
+    const { firstName, lastName, nickname } = received.from
     for (const name of [firstName, lastName, nickname]) expectPlainName(name)
 
     h.s.graph.control.userSends({
@@ -90,7 +90,7 @@ describe('names and text with HTML or control characters come out safe on both s
       toId,
       text: '**bold** <img src=x onerror=alert(1)> <script>alert(2)</script> [click](javascript:alert(3)) \u0000\u202e (agent)',
     })
-    const stored = await eventually('agent message in Teams', () =>
+    const stored = await eventuallyFound('agent message in Teams', () =>
       h.s.graph.control
         .messages(h.s.demo.chatId)
         .find(

@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/app/config-load.ts'
 import { type Sandbox, startSandbox } from '../../src/app/sandbox.ts'
 import { TASKS } from '../../src/flows/customer-chat/tasks.ts'
 import { createLogger } from '../../src/infra/logging/create-logger.ts'
+import { eventually } from '../support/sandbox.ts'
 
 /** Jobs a webhook creates; subscription keeping and catch-up are the bridge's own timers. */
 const WEBHOOK_TASKS = [TASKS.fromChannel, TASKS.fromBackend, TASKS.lifecycle]
@@ -130,3 +131,7 @@ export async function expectNothingAccepted(
   expect(await h.s.bridge.infra.queue.stats()).toEqual(stats)
   expect(h.remoteCounts()).toEqual(remote)
 }
+
+/** Polls until `find` returns something, and returns it. */
+export const eventuallyFound = <T>(what: string, find: () => T | undefined): Promise<T> =>
+  eventually(what, find) as Promise<T>

@@ -11,8 +11,8 @@ export const BOT_CONNECTOR_ISSUER = 'https://api.botframework.com'
 /** A Teams user of the demo tenant as the Bot Framework emulator's actor takes it. */
 export function botUser(
   s: Sandbox,
-  name = s.demo.customer.displayName,
-  aadObjectId = s.demo.customer.id,
+  name: string = s.demo.customer.displayName,
+  aadObjectId: string = s.demo.customer.id,
 ) {
   return { id: `29:${aadObjectId}`, aadObjectId, name, tenantId: s.demo.tenantId }
 }
