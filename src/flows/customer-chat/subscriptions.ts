@@ -49,31 +49,38 @@ export async function handleLifecycle(job: Job, ctx: JobContext, deps: FlowDeps)
     envelope.event.lifecycle,
     context(job, ctx),
   )
-  await enqueueCatchUps(integrationId, gaps, deps)
+  await enqueueCatchUps(integrationId, gaps, deps, 'lifecycle')
 }
 
 /** After downtime: every watched address is caught up. */
 export async function enqueueCatchUpForAll(deps: FlowDeps): Promise<void> {
   for (const { integration, client } of await deps.clients.channels()) {
     if (!canKeepSubscriptions(client)) continue
-    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps)
+    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps, 'start')
   }
 }
 
+/**
+ * Lifecycle events close together share one catch-up (10-second buckets); every start gets its
+ * own, since what was missed during downtime is only listed then: a restart within seconds of
+ * the previous start must not be taken for a repeat.
+ */
 async function enqueueCatchUps(
   integrationId: string,
   addresses: readonly RemoteAddress[],
   deps: FlowDeps,
+  cause: 'start' | 'lifecycle',
 ) {
   if (addresses.length === 0) return
   const at = deps.clock.nowMs()
+  const when = cause === 'start' ? `start:${at}` : String(Math.floor(at / 10_000))
   await deps.queue.enqueue(
     addresses.map((address) => ({
       task: TASKS.catchUp,
       payload: { integrationId, address } as unknown as JsonValue,
       // Runs in the chat's own lane, so caught-up messages stay in order with live ones.
       lane: `ch:${integrationId}:${address.key}`,
-      dedupeKey: `catch-up:${integrationId}:${address.key}:${Math.floor(at / 10_000)}`,
+      dedupeKey: `catch-up:${integrationId}:${address.key}:${when}`,
     })),
   )
 }

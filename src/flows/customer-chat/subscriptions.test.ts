@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+
+import { integrationId } from '../../core/model/ids.ts'
+import type { JobSpec } from '../../core/ports/job-queue.ts'
+import type { FlowDeps } from '../deps.ts'
+import { enqueueCatchUpForAll } from './subscriptions.ts'
+import { TASKS } from './tasks.ts'
+
+/** A queue that keeps what was enqueued and drops a repeated dedupe key, as the real ones do. */
+function recordingQueue() {
+  const stored: JobSpec[] = []
+  return {
+    stored,
+    async enqueue(jobs: readonly JobSpec[]) {
+      return jobs.map((job) => {
+        const duplicate = stored.some((s) => s.dedupeKey && s.dedupeKey === job.dedupeKey)
+        if (!duplicate) stored.push(job)
+        return { id: String(stored.length), duplicate }
+      })
+    },
+  }
+}
+
+function world() {
+  let nowMs = Date.parse('2026-01-01T00:00:00Z')
+  const queue = recordingQueue()
+  const id = integrationId('teams')
+  const address = { kind: 'microsoft-teams', integrationId: id, key: 'chat-1', data: null } as const
+  const client = {
+    keepSubscriptions: async () => undefined,
+    watchedAddresses: async () => [address],
+  }
+  const deps = {
+    queue,
+    clock: { nowMs: () => nowMs, now: () => new Date(nowMs) },
+    clients: { channels: async () => [{ integration: { id }, client }] },
+  } as unknown as FlowDeps
+  return { deps, queue, advance: (ms: number) => (nowMs += ms) }
+}
+
+describe('enqueueCatchUpForAll', () => {
+  it('catches every watched chat up in its own lane', async () => {
+    const { deps, queue } = world()
+    await enqueueCatchUpForAll(deps)
+    expect(queue.stored).toEqual([
+      expect.objectContaining({ task: TASKS.catchUp, lane: 'ch:teams:chat-1' }),
+    ])
+  })
+
+  it('catches up again after a restart only seconds after the previous start', async () => {
+    const { deps, queue, advance } = world()
+    await enqueueCatchUpForAll(deps)
+    advance(1500)
+    await enqueueCatchUpForAll(deps)
+    expect(queue.stored).toHaveLength(2)
+  })
+})
