@@ -2,14 +2,24 @@ import { timingSafeEqual } from 'node:crypto'
 
 import type { FastifyRequest } from 'fastify'
 
-import { AuthenticationError } from '../../core/errors.ts'
+import { AuthenticationError, ConfigError, isBridgeError } from '../../core/errors.ts'
 
-/** Bearer-token check for the operator API; the token is a secret, compared in constant time. */
+/**
+ * Bearer-token check for the operator API; the token is a secret, compared in constant time.
+ * The scheme name is case-insensitive (RFC 9110 §11.1). A configured token that cannot be read
+ * is the operator's misconfiguration: a 500 that names nothing, not a 404 naming the secret.
+ */
 export function requireAdmin(token: () => Promise<string | undefined>) {
   return async (request: FastifyRequest) => {
-    const expected = await token()
-    const header = request.headers.authorization ?? ''
-    const given = header.startsWith('Bearer ') ? header.slice(7) : ''
+    let expected: string | undefined
+    try {
+      expected = await token()
+    } catch (error) {
+      const reason = isBridgeError(error) ? error.message : 'cannot be read'
+      throw new ConfigError('admin.tokenSecret', reason)
+    }
+    const match = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+    const given = match?.[1] ?? ''
     if (!expected || !safeEqual(given, expected))
       throw new AuthenticationError('admin token required')
   }
