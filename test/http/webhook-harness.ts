@@ -133,5 +133,7 @@ export async function expectNothingAccepted(
 }
 
 /** Polls until `find` returns something, and returns it. */
-export const eventuallyFound = <T>(what: string, find: () => T | undefined): Promise<T> =>
-  eventually(what, find) as Promise<T>
+export const eventuallyFound = <T>(
+  what: string,
+  find: () => T | undefined | Promise<T | undefined>,
+): Promise<T> => eventually(what, find) as Promise<T>
