@@ -21,20 +21,29 @@ export function loadConfig(
   const result = configSchema.safeParse(merged)
   if (!result.success) {
     const issue = result.error.issues[0]!
-    const path = issue.path.join('.') || '(root)'
-    throw new ConfigError(path, `${issue.message} (${describeSource(path)})`)
+    // An unknown key is reported by zod at its parent: name the key itself.
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys : []
+    const segments = [...issue.path.map(String), ...unknown.slice(0, 1)]
+    const path = segments.join('.') || '(root)'
+    const env = envNameOf(segments)
+    const source = unknown.length
+      ? `remove it from the config file or unset ${env}`
+      : `set it in the config file as "${path}" or in the environment as ${env}`
+    const message = unknown.length ? `unknown key "${unknown[0]}"` : issue.message
+    throw new ConfigError(path, `${message} (${source})`)
   }
   return deepFreeze(result.data)
 }
 
-function describeSource(path: string): string {
-  const envName =
+/** `http.bodyLimitBytes` → CXB_HTTP__BODY_LIMIT_BYTES; an array index is part of the JSON value. */
+function envNameOf(segments: readonly string[]): string {
+  return (
     PREFIX +
-    path
-      .split('.')
-      .map((p) => p.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase())
+    segments
+      .filter((s) => !/^\d+$/.test(s))
+      .map((s) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase())
       .join('__')
-  return `set it in the config file as "${path}" or in the environment as ${envName}`
+  )
 }
 
 function readJsonFile(file: string): object {
@@ -79,21 +88,22 @@ export function envOverlay(env: NodeJS.ProcessEnv): object {
     const path = key.split('__').map(camel)
     let node = out
     for (const part of path.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>
-    node[path.at(-1)!] = parseValue(value)
+    // A string key takes the text as it is (CXB_ADMIN__TOKEN_SECRET=42 is the name "42").
+    node[path.at(-1)!] = configPaths().get(path.join('.')) === 'string' ? value : parseValue(value)
   }
   return out
 }
 
-let knownPaths: Set<string> | undefined
+let knownPaths: Map<string, string | undefined> | undefined
 
-/** Every dotted key path of the configuration schema (`tls.extraCaFile`, …). */
-function configPaths(): Set<string> {
+/** Every dotted key path of the configuration schema (`tls.extraCaFile`, …) and its JSON type. */
+function configPaths(): Map<string, string | undefined> {
   if (knownPaths) return knownPaths
-  const paths = new Set<string>()
+  const paths = new Map<string, string | undefined>()
   const walk = (node: JsonSchemaNode, prefix: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const path = prefix ? `${prefix}.${key}` : key
-      paths.add(path)
+      paths.set(path, child.type)
       walk(child, path)
     }
   }
