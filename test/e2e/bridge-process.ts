@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const MAX_LOG_LINES = 200
+
+/** `cx-bridge start` as a child process with its CXB_* environment; SIGKILL and start again. */
+export class BridgeProcess {
+  readonly #env: Record<string, string>
+  readonly #url: string
+  #child: ChildProcess | undefined
+  /** The child's last output lines (all runs), for failure messages. */
+  readonly output: string[] = []
+  readonly starts: number[] = []
+
+  constructor(url: string, env: Record<string, string>) {
+    this.#url = url
+    this.#env = env
+  }
+
+  /** Spawns `node src/cli/main.ts start` (process.execPath is Node 24 under vitest). */
+  start(): void {
+    if (this.#child) throw new Error('bridge already running')
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('CXB_')),
+    )
+    const child = spawn(process.execPath, ['src/cli/main.ts', 'start'], {
+      cwd: REPO_ROOT,
+      env: { ...inherited, ...this.#env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const run = this.starts.length
+    this.starts.push(Date.now())
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding('utf8')
+      stream?.on('data', (chunk: string) => this.#record(run, chunk))
+    }
+    this.#child = child
+  }
+
+  /** Polls `/readyz` until it answers 200, or fails if the child exits first. */
+  async waitReady(timeoutMs = 20_000): Promise<number> {
+    const started = Date.now()
+    const child = this.#child
+    if (!child) throw new Error('bridge not running')
+    while (Date.now() - started < timeoutMs) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`bridge exited (${child.exitCode ?? child.signalCode}):\n${this.tail()}`)
+      try {
+        const response = await fetch(`${this.#url}/readyz`, { signal: AbortSignal.timeout(1000) })
+        if (response.status === 200) return Date.now() - started
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    throw new Error(`bridge not ready after ${timeoutMs} ms:\n${this.tail()}`)
+  }
+
+  /** SIGKILL: no graceful stop, in-flight requests and jobs are cut wherever they are. */
+  kill(): Promise<void> {
+    return this.#end('SIGKILL')
+  }
+
+  /** SIGTERM and wait for the graceful stop (SIGKILL after 10 s). */
+  stop(): Promise<void> {
+    return this.#end('SIGTERM')
+  }
+
+  async #end(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    const child = this.#child
+    this.#child = undefined
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = once(child, 'exit')
+    child.kill(signal)
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  tail(lines = 40): string {
+    return this.output.slice(-lines).join('\n')
+  }
+
+  #record(run: number, chunk: string): void {
+    for (const line of chunk.split('\n')) {
+      if (line.trim()) this.output.push(`[run ${run}] ${line}`)
+    }
+    if (this.output.length > MAX_LOG_LINES)
+      this.output.splice(0, this.output.length - MAX_LOG_LINES)
+  }
+}
