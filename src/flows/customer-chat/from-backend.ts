@@ -70,7 +70,12 @@ async function deliverToChannel(
 ): Promise<void> {
   const key = `${envelope.address.kind}:${envelope.address.integrationId}:${incoming.remoteMessageId}`
   const existing = await deps.store.messages.byIdempotencyKey(key)
-  if (existing && existing.state !== 'pending') return
+  if (existing && existing.state !== 'pending') {
+    // Run again after a crash between recording the delivery and queuing its receipt.
+    if (existing.state === 'delivered')
+      await queueDeliveredReceipt(envelope, incoming, conversation, backend, key, deps)
+    return
+  }
 
   const { client: channel } = await deps.clients.channel(conversation.channel.integrationId)
   const rehosted = await rehostAttachments(
@@ -123,23 +128,31 @@ async function deliverToChannel(
     }
     throw error
   }
-  // Teams accepted the message: tell the agent, durably and apart from this job so a failed
-  // receipt never re-sends the message.
-  if (backend.sendReceipt) {
-    const payload: ReceiptPayload = {
-      backendIntegrationId: envelope.address.integrationId,
-      address: conversation.backend,
-      remoteMessageId: incoming.remoteMessageId,
-      status: 'Delivered',
-    }
-    await deps.queue.enqueue([
-      {
-        task: TASKS.receipt,
-        payload: payload as unknown as JsonValue,
-        dedupeKey: `receipt:${key}`,
-      },
-    ])
+  await queueDeliveredReceipt(envelope, incoming, conversation, backend, key, deps)
+}
+
+/**
+ * Teams accepted the message: tell the agent, durably and apart from the delivery job so a
+ * failed receipt never re-sends the message. Queued once per message (dedupe key).
+ */
+async function queueDeliveredReceipt(
+  envelope: InboundEnvelope,
+  incoming: IncomingMessage,
+  conversation: Conversation,
+  backend: BackendClient,
+  key: string,
+  deps: FlowDeps,
+): Promise<void> {
+  if (!backend.sendReceipt) return
+  const payload: ReceiptPayload = {
+    backendIntegrationId: envelope.address.integrationId,
+    address: conversation.backend,
+    remoteMessageId: incoming.remoteMessageId,
+    status: 'Delivered',
   }
+  await deps.queue.enqueue([
+    { task: TASKS.receipt, payload: payload as unknown as JsonValue, dedupeKey: `receipt:${key}` },
+  ])
 }
 
 export interface ReceiptPayload {
