@@ -42,5 +42,11 @@ export function startClaimHeartbeat(
   }
   const timer = setInterval(() => void beat(), (HEARTBEAT_S * 1000) / 3)
   timer.unref()
-  return { stop: () => clearInterval(timer) }
+  const first = setImmediate(() => void beat())
+  return {
+    stop: () => {
+      clearInterval(timer)
+      clearImmediate(first)
+    },
+  }
 }

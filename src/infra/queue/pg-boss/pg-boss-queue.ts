@@ -92,7 +92,8 @@ class PgBossQueue implements JobQueue {
   readonly #workerDeps: WorkerDeps
   readonly #purge: { stop(): Promise<void> }
   #worker: PgBossWorker | undefined
-  #enqueuing = 0
+  /** Calls still using the pool: close() lets them finish, and idle() waits for enqueues. */
+  readonly #inFlight = new Set<Promise<unknown>>()
   #closed = false
 
   constructor(
@@ -123,12 +124,10 @@ class PgBossQueue implements JobQueue {
   async enqueue(jobs: readonly JobSpec[]): Promise<EnqueueResult[]> {
     this.#assertOpen()
     if (jobs.length === 0) return []
-    this.#enqueuing += 1
+    const deps = { boss: this.#boss, queue: QUEUE_NAME, reads: this.#reads, dedupe: this.#dedupe }
     try {
-      const deps = { boss: this.#boss, queue: QUEUE_NAME, reads: this.#reads, dedupe: this.#dedupe }
-      return await enqueueJobs(deps, jobs)
+      return await this.#track(enqueueJobs(deps, jobs))
     } finally {
-      this.#enqueuing -= 1
       this.#worker?.wake()
     }
   }
@@ -149,36 +148,36 @@ class PgBossQueue implements JobQueue {
   async get(id: string): Promise<JobInfo | undefined> {
     this.#assertOpen()
     if (!isJobId(id)) return undefined
-    const row = await this.#reads.get(this.#boss.getDb(), id)
+    const row = await this.#track(this.#reads.get(this.#boss.getDb(), id))
     return row && toJobInfo(row)
   }
 
   async parked(): Promise<JobInfo[]> {
     this.#assertOpen()
-    return (await this.#reads.parked(this.#boss.getDb())).map(toJobInfo)
+    return (await this.#track(this.#reads.parked(this.#boss.getDb()))).map(toJobInfo)
   }
 
   async retry(id: string): Promise<void> {
     this.#assertOpen()
-    await this.#settlements.retryByOperator(id)
+    await this.#track(this.#settlements.retryByOperator(id))
     this.#worker?.wake()
   }
 
   async skip(id: string): Promise<void> {
     this.#assertOpen()
-    await this.#settlements.skip(id)
+    await this.#track(this.#settlements.skip(id))
     this.#worker?.wake()
   }
 
   async stats(): Promise<QueueStats> {
     this.#assertOpen()
-    return this.#reads.stats(this.#boss.getDb())
+    return this.#track(this.#reads.stats(this.#boss.getDb()))
   }
 
   async idle(): Promise<void> {
     for (;;) {
       this.#assertOpen()
-      const local = this.#enqueuing + (this.#worker?.busy ?? 0)
+      const local = this.#inFlight.size + (this.#worker?.busy ?? 0)
       if (local === 0 && !(await this.#reads.busy(this.#boss.getDb()))) return
       await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS))
     }
@@ -194,7 +193,15 @@ class PgBossQueue implements JobQueue {
     await this.#purge.stop()
     await this.#worker?.stop(0)
     this.#worker = undefined
+    await Promise.allSettled(this.#inFlight)
     await this.#boss.stop()
+  }
+
+  #track<T>(call: Promise<T>): Promise<T> {
+    this.#inFlight.add(call)
+    const forget = () => this.#inFlight.delete(call)
+    call.then(forget, forget)
+    return call
   }
 
   #assertOpen(): void {
