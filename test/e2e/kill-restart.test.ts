@@ -44,6 +44,7 @@ describe('bridge SIGKILLed mid-stream and restarted on the same data', () => {
 
     const sentByChat = new Map(w.customers.map((c) => [c.chatId, [] as string[]]))
     const repliesByChat = new Map(w.customers.map((c) => [c.chatId, [] as string[]]))
+    const agentMessageIds: string[] = []
     const started = Date.now()
     const streamMs = CUSTOMER_MESSAGES * CUSTOMER_SPACING_MS
 
@@ -66,12 +67,13 @@ describe('bridge SIGKILLed mid-stream and restarted on the same data', () => {
           30_000,
         )
         const text = `agent to ${n % CUSTOMERS} reply ${Math.floor(n / CUSTOMERS)}`
-        await w.genesys.control.agentSends({
+        const { messageId } = await w.genesys.control.agentSends({
           integrationId: DEMO.genesys.integrationId,
           toId: customer.genesysId,
           text,
         })
         repliesByChat.get(customer.chatId)!.push(text)
+        agentMessageIds.push(messageId)
         await sleep(started + (n + 1) * AGENT_SPACING_MS - Date.now())
       }
     }
@@ -97,12 +99,22 @@ describe('bridge SIGKILLed mid-stream and restarted on the same data', () => {
     await w.bridge.waitReady()
 
     const report = () => deliveryReport(w, sentByChat, repliesByChat)
+    const unconfirmed = () => {
+      const delivered = new Set(
+        w.genesys.control
+          .receipts()
+          .filter((r) => r.status === 'Delivered')
+          .map((r) => r.id),
+      )
+      return agentMessageIds.filter((id) => !delivered.has(id))
+    }
     await eventually(
-      'every customer message in Genesys and every reply in Teams',
-      () => report().missing.length === 0,
+      'every customer message in Genesys, every reply in Teams and its Delivered receipt',
+      () => report().missing.length === 0 && unconfirmed().length === 0,
       30_000,
     ).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${report().summary}\n${context()}`)
+      const receipts = `replies without a Delivered receipt ${JSON.stringify(unconfirmed())}`
+      throw new Error(`${String(error)}\n${report().summary}\n${receipts}\n${context()}`)
     })
     // Let late webhook retries and re-sends land before counting doubles.
     await Promise.all([w.genesys.control.idle(), w.graph.control.idle()])
@@ -112,6 +124,7 @@ describe('bridge SIGKILLed mid-stream and restarted on the same data', () => {
     const details = `${final.summary}\nkills ${JSON.stringify(kills)}\n${context()}`
     console.info(`kill-restart: ${Date.now() - started} ms, ${details}`)
     expect(final.missing, details).toEqual([])
+    expect(unconfirmed(), details).toEqual([])
     expect(final.outOfOrder, details).toEqual([])
     // Exactly once, except a send the kill cut between the remote's answer and the bridge's
     // commit: it is sent again after the restart (see delivery-report.ts).
