@@ -45,7 +45,7 @@ export interface WebhookHarness {
 
 /** The whole sandbox (bridge and every emulator) on free ports and a fresh data directory. */
 export async function startWebhookHarness(
-  options: { http?: object; admin?: object } = {},
+  options: { http?: object; admin?: object; trustedHosts?: string[] } = {},
 ): Promise<WebhookHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cxb-http-'))
   const config = loadConfig({
@@ -54,6 +54,7 @@ export async function startWebhookHarness(
       dataDir,
       http: { port: 0, ...options.http },
       admin: { ...options.admin },
+      trustedHosts: options.trustedHosts ?? [],
       log: { level: 'silent' },
     },
   })

@@ -89,7 +89,7 @@ export function genesysMessage(s: Sandbox, overrides: Record<string, unknown> = 
       id: s.demo.genesys.integrationId,
       platform: 'Open',
       type: 'Private',
-      to: { id: randomUUID() },
+      to: { id: randomUUID() as string },
       from: { nickname: 'cx-bridge sandbox', id: s.demo.genesys.integrationId, idType: 'Opaque' },
       time: new Date().toISOString(),
       messageId: id,
