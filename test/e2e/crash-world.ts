@@ -65,7 +65,7 @@ export async function startCrashWorld(options: {
     CXB_TLS__EXTRA_CA_FILE: EMULATOR_CA_FILE,
     CXB_TRUSTED_HOSTS: JSON.stringify(emulators.trustedHosts),
     CXB_SECRETS_KEY: masterKey,
-    CXB_LOG__LEVEL: 'warn',
+    CXB_LOG__LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   })
   const trustEmulators = new Agent({ connect: { ca: readFileSync(EMULATOR_CA_FILE) } })
 

@@ -6,6 +6,11 @@ import { eventually } from '../support/sandbox.ts'
 import { type CrashWorld, startCrashWorld } from './crash-world.ts'
 import { deliveryReport, type Kill, unexplainedDoubles } from './delivery-report.ts'
 
+/*
+ * Knobs for a failing run: E2E_SEED=<seed from the failure> replays the kill moments,
+ * E2E_KEEP=1 keeps the bridge's data directory (store and queue.db), E2E_LOG_LEVEL=info|debug
+ * sets the child's log level (its last lines are in the failure message).
+ */
 const CUSTOMERS = 10
 const CUSTOMER_MESSAGES = 300
 const AGENT_REPLIES = 100
