@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -127,6 +128,33 @@ describe('every webhook refuses malformed requests with problem+json and stores 
         expectProblem(await h.inject({ method, url: WEBHOOKS[name] }), 404, 'NOT_FOUND')
       }
     })
+  })
+
+  it('keeps serving after clients hang up mid-body or lie about Content-Length', async () => {
+    const { hostname, port } = new URL(h.s.bridge.url)
+    const send = (raw: string, hangUp: boolean) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(raw)
+          if (hangUp) socket.destroy()
+        })
+        let answer = ''
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()))
+        socket.on('close', () => resolve(answer))
+        socket.on('error', () => resolve(answer))
+        socket.setTimeout(2000, () => socket.end())
+      })
+    const head = (length: number) =>
+      `POST ${WEBHOOKS.genesys} HTTP/1.1\r\nHost: ${hostname}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`
+    await expectNothingAccepted(h, async () => {
+      await send(`${head(5000)}{"id":"x"`, true)
+      // More bytes than announced: the extra bytes are not a second request that gets through.
+      const answer = await send(`${head(2)}{}{"id":"smuggled"}`, false)
+      expect(answer).toMatch(/^HTTP\/1\.1 4\d\d/)
+      expect(answer).not.toMatch(/HTTP\/1\.1 2\d\d/)
+    })
+    expect((await h.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
   })
 
   it('counts a chunked body without Content-Length against the limit over a real socket', async () => {
