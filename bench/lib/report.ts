@@ -1,0 +1,79 @@
+import type { GoodputResult } from '../scenarios/goodput.ts'
+import type { IngestResult } from '../scenarios/ingest.ts'
+import type { MemoryResult } from '../scenarios/memory.ts'
+import type { TeamsToGenesysResult } from '../scenarios/teams-to-genesys.ts'
+import type { MachineInfo } from './machine.ts'
+import { fixed, latencyLine } from './stats.ts'
+
+export interface BenchResults {
+  machine?: MachineInfo
+  ingest?: IngestResult
+  latency?: { light: TeamsToGenesysResult; burst: TeamsToGenesysResult }
+  goodput?: GoodputResult
+  memory?: MemoryResult
+  loadAverageAfter?: number
+  totalSeconds?: number
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US')
+
+/** Figures and ratios as text; targets are shown for reading, never asserted. */
+export function formatReport(r: BenchResults): string {
+  const lines: string[] = []
+  const m = r.machine
+  if (m) {
+    lines.push(
+      `machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}`,
+      `  load average at start ${fixed(m.loadAverage, 2)}, FULL-sync SQLite commit in the data dir ${fixed(m.fsyncCommitMs, 2)} ms (median)`,
+    )
+  }
+  const i = r.ingest
+  if (i) {
+    lines.push(
+      '1. webhook ingest (basic Graph notifications, closed loop, same connections)',
+      `  bare node:http    ${int(i.bare.closed.okPerSecond)} /s   ${latencyLine(i.bare.closed.latencyMs)}`,
+      `  bridge (serve)    ${int(i.bridge.closed.okPerSecond)} /s   ${latencyLine(i.bridge.closed.latencyMs)}`,
+      `  ratio bridge/bare ${fixed(i.ratio, 2)}   (target ≥ 0.40)`,
+      `  at ${int(i.bridge.open.offeredRate ?? 0)}/s offered: bridge ${latencyLine(i.bridge.open.latencyMs)}, not sent ${int(i.bridge.open.skipped)}   (target p99 < 10 ms)`,
+      `                       bare   ${latencyLine(i.bare.open.latencyMs)}`,
+      `  durable: ${int(i.acknowledged)} acknowledged, ${int(i.storedJobs)} jobs in the queue file; bridge RSS ${fixed(i.bridgeRssMiB, 0)} MiB`,
+    )
+  }
+  const l = r.latency
+  if (l) {
+    for (const [name, t] of [
+      ['light', l.light],
+      ['burst', l.burst],
+    ] as const) {
+      const a = t.arrivals
+      lines.push(
+        `2. Teams → Genesys ${name}: ${int(t.offeredRate)}/s offered for ${t.durationS} s (${int(a.sent)} messages, ${t.customers} chats)`,
+        `  added latency ${latencyLine(a.latencyMs)}   (target p99 < 25 ms)`,
+        `  arrived once ${int(a.arrivedOnce)}/${int(a.sent)}, missing ${a.missing}, duplicates ${a.duplicates}, senders out of order ${a.sendersOutOfOrder} (Graph itself delivered ${t.sendersReorderedByGraph} senders' notifications out of order)`,
+        `  end to end ${fixed(t.endToEndRate, 1)} msg/s, bridge CPU ${fixed(t.bridgeCpuCores, 2)} cores`,
+      )
+    }
+  }
+  const g = r.goodput
+  if (g) {
+    lines.push(
+      `3. goodput under the Genesys limit (${int(g.perMinute)}/min per token, ${int(g.offeredPerMinute)}/min offered)`,
+      `  first window ${int(g.acceptedFirstWindow)} accepted, next window after ${fixed(g.spanMs / 1000, 2)} s → goodput ${fixed(g.goodput, 3)}   (target ≥ 0.95)`,
+      `  arrived once ${int(g.arrivedOnce)}/${int(g.sent)}, missing ${g.missing}, duplicates ${g.duplicates}, senders out of order ${g.sendersOutOfOrder}, 429s seen ${g.throttledCalls}`,
+    )
+  }
+  const mem = r.memory
+  if (mem) {
+    lines.push(
+      `4. memory with ${int(mem.conversations)} conversations (bot path, ${int(mem.storedConversations)} stored, ${int(mem.arrivedOnce)} arrived once)`,
+      `  bridge RSS before ${fixed(mem.rssBeforeMiB, 0)} MiB, after ${fixed(mem.rssAfterMiB, 0)} MiB, settled ${fixed(mem.rssSettledMiB, 0)} MiB   (target < 200 MB)`,
+      `  V8 heap used ${fixed(mem.heapUsedMiB ?? NaN, 0)} MiB of ${fixed(mem.heapTotalMiB ?? NaN, 0)} MiB committed, external ${fixed(mem.externalMiB ?? NaN, 0)} MiB; ${fixed(mem.throughput, 1)} conversations/s`,
+    )
+  }
+  if (r.totalSeconds !== undefined) {
+    lines.push(
+      `total ${fixed(r.totalSeconds, 0)} s; load average at end ${fixed(r.loadAverageAfter ?? NaN, 2)}`,
+    )
+  }
+  return lines.join('\n')
+}
