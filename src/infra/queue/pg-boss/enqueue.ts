@@ -52,6 +52,10 @@ export async function enqueueJobs(
     }
   }
   return inTransaction(deps.boss, async (db) => {
+    // The caller acknowledges on our answer, so COMMIT must wait for the WAL flush whatever the
+    // server's default: with synchronous_commit off a crash loses transactions already reported
+    // committed (https://www.postgresql.org/docs/current/runtime-config-wal.html).
+    await db.executeSql('SET LOCAL synchronous_commit TO on')
     const taken = await deps.dedupe.claim(db, firstWithKey)
     const results = planned.map(({ id, spec }): EnqueueResult => {
       if (spec.dedupeKey === undefined) return { id, duplicate: false }

@@ -30,13 +30,15 @@ export class JobReads {
 
   async parked(db: Db): Promise<BossJobRow[]> {
     const { rows } = await db.executeSql(
-      `SELECT ${COLUMNS} FROM ${this.#schema}.job WHERE name = $1 AND state = 'failed'
+      `SELECT ${COLUMNS} FROM ${this.#schema}.job
+        WHERE name = $1 AND state = 'failed' AND policy = 'key_strict_fifo'
         ORDER BY created_on, id`,
       [this.#queue],
     )
     return rows as BossJobRow[]
   }
 
+  /** Exact counts; `failed` reads every cancelled job of the queue (an operator's call). */
   async stats(db: Db): Promise<QueueStats> {
     const { rows } = await db.executeSql(
       `SELECT count(*) FILTER (WHERE state < 'active')::int AS queued,
@@ -77,7 +79,8 @@ export class JobReads {
     if (keys.length === 0) return new Map()
     const { rows } = await db.executeSql(
       `SELECT singleton_key AS key, max(start_after) AS "startAfter" FROM ${this.#schema}.job
-        WHERE name = $1 AND singleton_key = ANY($2::text[]) AND state < 'active'
+        WHERE name = $1 AND singleton_key = ANY($2::text[])
+          AND state < 'active' AND NOT blocked AND policy = 'key_strict_fifo'
         GROUP BY singleton_key`,
       [this.#queue, keys],
     )

@@ -1,7 +1,5 @@
-import { PgBoss } from 'pg-boss'
+import type { PgBoss } from 'pg-boss'
 
-import { ConfigError } from '../../../core/errors.ts'
-import type { Clock } from '../../../core/ports/clock.ts'
 import type {
   EnqueueResult,
   JobHandler,
@@ -12,36 +10,22 @@ import type {
   WorkerOptions,
 } from '../../../core/ports/job-queue.ts'
 import type { Logger } from '../../../core/ports/logger.ts'
-import type { Metrics } from '../../../core/ports/metrics.ts'
-import { type BackoffOptions, defaultBackoff } from '../backoff.ts'
-import { errorSummary } from '../error-summary.ts'
+import { defaultBackoff } from '../backoff.ts'
 import { noopLogger } from '../noop-logger.ts'
 import { queueMetrics } from '../queue-metrics.ts'
-import type { RetentionOptions } from '../retention.ts'
-import { type DatabaseClock, toBossClock } from './database-clock.ts'
 import { DedupeKeys } from './dedupe-keys.ts'
 import { enqueueJobs } from './enqueue.ts'
 import { toJobInfo } from './job-data.ts'
 import { isJobId } from './job-ids.ts'
 import { JobReads } from './job-reads.ts'
+import type { PgBossQueueOptions } from './options.ts'
 import { PgBossWorker, type WorkerDeps } from './pg-boss-worker.ts'
 import { startPurge } from './purge.ts'
-import { JOB_TIMING, QUEUE_NAME, SCHEMA_NAME } from './queue-settings.ts'
+import { QUEUE_NAME } from './queue-settings.ts'
 import { Settlements } from './settlements.ts'
+import { startBoss } from './start-boss.ts'
 
-export interface PgBossQueueOptions extends RetentionOptions {
-  readonly connectionString: string
-  /** pg-boss's schema (default `pgboss`), created if missing; the dedupe keys live there too. */
-  readonly schema?: string
-  /** A DatabaseClock (tests) also moves the database's time; see database-clock.ts. */
-  readonly clock?: Clock | DatabaseClock
-  readonly log?: Logger
-  readonly metrics?: Metrics
-  /** How often an idle worker looks for jobs whose time has come (default 1000). */
-  readonly pollIntervalMs?: number
-  /** Retry delays after transient failures (default 1 s doubling to 5 min). */
-  readonly backoff?: BackoffOptions
-}
+export type { PgBossQueueOptions } from './options.ts'
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000
 const IDLE_POLL_MS = 10
@@ -53,35 +37,9 @@ const IDLE_POLL_MS = 10
  * overtake each other. The lane is the singletonKey; a job without a lane gets a key of its own.
  */
 export async function openPgBossQueue(options: PgBossQueueOptions): Promise<JobQueue> {
-  const schema = options.schema ?? 'pgboss'
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new ConfigError('queue.schema', 'use lower-case letters, digits and underscores')
-  }
   const log = options.log ?? noopLogger
-  const boss = new PgBoss({
-    connectionString: options.connectionString,
-    schema,
-    clock: toBossClock(options.clock),
-    application_name: 'cx-bridge',
-    // No cron schedules here; supervision (expiry, heartbeats) stays on.
-    schedule: false,
-  })
-  boss.on('error', (error) => log.error({ err: errorSummary(error) }, 'pg-boss reported an error'))
-  boss.on('warning', (warning) => log.warn({ detail: warning.message }, 'pg-boss warning'))
-  await boss.start()
-  const dedupe = new DedupeKeys(schema)
-  try {
-    await boss.createQueue(QUEUE_NAME, { policy: 'key_strict_fifo', ...JOB_TIMING })
-    const queue = await boss.getQueue(QUEUE_NAME)
-    if (queue?.policy !== 'key_strict_fifo') {
-      throw new ConfigError('queue.schema', `pg-boss queue ${QUEUE_NAME} is not key_strict_fifo`)
-    }
-    await dedupe.install(boss.getDb())
-  } catch (error) {
-    await boss.stop({ graceful: false })
-    throw error
-  }
-  return new PgBossQueue(boss, schema, dedupe, log, options)
+  const { boss, schema } = await startBoss(options, log)
+  return new PgBossQueue(boss, schema, log, options)
 }
 
 class PgBossQueue implements JobQueue {
@@ -96,28 +54,21 @@ class PgBossQueue implements JobQueue {
   readonly #inFlight = new Set<Promise<unknown>>()
   #closed = false
 
-  constructor(
-    boss: PgBoss,
-    schema: string,
-    dedupe: DedupeKeys,
-    log: Logger,
-    options: PgBossQueueOptions,
-  ) {
+  constructor(boss: PgBoss, schema: string, log: Logger, options: PgBossQueueOptions) {
     this.#boss = boss
     this.#reads = new JobReads(schema, QUEUE_NAME)
-    this.#dedupe = dedupe
+    this.#dedupe = new DedupeKeys(schema)
     this.#settlements = new Settlements(boss, QUEUE_NAME, this.#reads)
     this.#workerDeps = {
       boss,
       queue: QUEUE_NAME,
-      reads: this.#reads,
       settlements: this.#settlements,
       log,
       metrics: queueMetrics(options.metrics),
       backoff: options.backoff ?? defaultBackoff,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
     }
-    const purgeDeps = { boss, queue: QUEUE_NAME, reads: this.#reads, dedupe, log }
+    const purgeDeps = { boss, queue: QUEUE_NAME, reads: this.#reads, dedupe: this.#dedupe, log }
     this.#purge = startPurge(purgeDeps, options)
   }
 

@@ -10,14 +10,12 @@ import type { QueueMetrics } from '../queue-metrics.ts'
 import { startClaimHeartbeat } from './claim-heartbeat.ts'
 import { Doorbell } from './doorbell.ts'
 import { type JobData, toJob } from './job-data.ts'
-import type { JobReads } from './job-reads.ts'
 import { classifyFailure, logOutcome, recordOutcome, type RunOutcome } from './outcomes.ts'
 import type { ClaimedJob, Settlements } from './settlements.ts'
 
 export interface WorkerDeps {
   readonly boss: PgBoss
   readonly queue: string
-  readonly reads: JobReads
   readonly settlements: Settlements
   readonly log: Logger
   readonly metrics: QueueMetrics
@@ -69,8 +67,9 @@ export class PgBossWorker {
     this.#deps = deps
     this.#handlers = handlers
     this.#slots = Math.max(1, Math.floor(concurrency))
+    // pg-boss's cached queue counts (refreshed by its monitor) are cheap enough for a gauge.
     const reportDepth = async () =>
-      deps.metrics.depth((await deps.reads.stats(deps.boss.getDb())).queued)
+      deps.metrics.depth((await deps.boss.getQueue(deps.queue))?.queuedCount ?? 0)
     const held = () => [...this.#runs.values()].filter((run) => !run.detached && !run.settling)
     this.#heartbeat = startClaimHeartbeat(deps.boss, deps.queue, deps.log, held, reportDepth)
     // Begins on a later tick, so no handler runs inside the caller's work() call.

@@ -5,7 +5,6 @@ import { errorSummary } from '../error-summary.ts'
 import type { RetentionOptions } from '../retention.ts'
 import type { DedupeKeys } from './dedupe-keys.ts'
 import type { JobReads } from './job-reads.ts'
-import { inTransaction } from './transaction.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 const CHUNK = 1000
@@ -34,9 +33,7 @@ export function startPurge(deps: PurgeDeps, options: RetentionOptions): { stop()
       for (let n = CHUNK; n === CHUNK && !stopped;) {
         const ids = await deps.reads.expired(deps.boss.getDb(), retentionMs, CHUNK)
         n = ids.length
-        if (n > 0) {
-          await inTransaction(deps.boss, (db) => deps.boss.deleteJob(deps.queue, ids, { db }))
-        }
+        if (n > 0) await deps.boss.deleteJob(deps.queue, ids)
         removed += n
       }
       const keys = stopped ? 0 : await deps.dedupe.purge(deps.boss.getDb(), deps.queue, retentionMs)

@@ -1,0 +1,3 @@
+export type { DatabaseClock } from './database-clock.ts'
+export type { PgBossQueueOptions } from './options.ts'
+export { openPgBossQueue } from './pg-boss-queue.ts'
