@@ -133,10 +133,14 @@ export class PgBossWorker {
 
   #begin(run: Run): void {
     this.#runs.set(run.job.id, run)
-    run.finished = this.#runToEnd(run).finally(() => {
-      this.#runs.delete(run.job.id)
-      this.#bell.ring()
-    })
+    run.finished = this.#runToEnd(run)
+      // A job this code cannot read (not one of ours): its heartbeats stop, so pg-boss retries
+      // it and parks it once its retry_limit is spent.
+      .catch((error) => this.#deps.log.error({ err: errorSummary(error) }, 'job run failed'))
+      .finally(() => {
+        this.#runs.delete(run.job.id)
+        this.#bell.ring()
+      })
   }
 
   async #runToEnd(run: Run): Promise<void> {
