@@ -94,23 +94,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const timers: NodeJS.Timeout[] = []
   if (options.roles.worker) {
-    queue.work(customerChatHandlers(flowDeps), { concurrency: config.queue.concurrency })
-    const keep = () =>
-      queue
-        .enqueue([
-          {
-            task: TASKS.keepSubscriptions,
-            payload: {},
-            dedupeKey: `keep:${Math.floor(clock.nowMs() / config.subscriptions.checkIntervalMs)}`,
-          },
-        ])
-        .catch((err: unknown) => log.error({ err }, 'could not schedule subscription keeping'))
-    await keep()
-    // Whatever happened while the bridge was down is listed and replayed, without doubles.
-    await enqueueCatchUpForAll(flowDeps).catch((err: unknown) =>
+    // Whatever happened while the bridge was down is listed and replayed, without doubles. The
+    // catch-up jobs are queued before the webhooks open, so they head their chats' lanes.
+    await enqueueCatchUpForAll(flowDeps, 'start').catch((err: unknown) =>
       log.warn({ err }, 'catch-up scheduling failed'),
     )
-    timers.push(setInterval(keep, config.subscriptions.checkIntervalMs).unref())
   }
 
   let server: FastifyInstance | undefined
@@ -155,6 +143,30 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     })
     await server.listen({ host: config.http.host, port })
     log.info({ url }, 'listening')
+  }
+
+  if (options.roles.worker) {
+    queue.work(customerChatHandlers(flowDeps), { concurrency: config.queue.concurrency })
+    // After the webhooks are open: creating a Graph subscription needs its validation handshake.
+    const keep = () =>
+      queue
+        .enqueue([
+          {
+            task: TASKS.keepSubscriptions,
+            payload: {},
+            dedupeKey: `keep:${Math.floor(clock.nowMs() / config.subscriptions.checkIntervalMs)}`,
+          },
+        ])
+        .catch((err: unknown) => log.error({ err }, 'could not schedule subscription keeping'))
+    await keep()
+    timers.push(setInterval(keep, config.subscriptions.checkIntervalMs).unref())
+    // A safety net for notifications Graph dropped or delayed (it throttles endpoints it found
+    // slow or unreachable): every watched chat is listed again now and then.
+    const sweep = () =>
+      enqueueCatchUpForAll(flowDeps, 'periodic').catch((err: unknown) =>
+        log.warn({ err }, 'periodic catch-up scheduling failed'),
+      )
+    timers.push(setInterval(sweep, config.subscriptions.catchUpIntervalMs).unref())
   }
 
   return {

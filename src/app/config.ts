@@ -162,6 +162,14 @@ export const configSchema = z
       .prefault({}),
     subscriptions: z
       .object({
+        catchUpIntervalMs: z
+          .number()
+          .int()
+          .min(10_000)
+          .default(10 * 60_000)
+          .describe(
+            'How often every watched chat is listed again in case Graph dropped notifications',
+          ),
         checkIntervalMs: z
           .number()
           .int()

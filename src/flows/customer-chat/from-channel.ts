@@ -19,6 +19,16 @@ export const channelMessageKey = (address: RemoteAddress, remoteMessageId: strin
 /** Teams → backend, one event, in order per Teams chat (the job's lane). */
 export async function handleFromChannel(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
   const { integrationId, envelope } = job.payload as unknown as EnvelopePayload
+  await processChannelEnvelope(integrationId, envelope, ctx, deps)
+}
+
+/** One Teams event, applied once (catch-up calls this too, for what it lists). */
+export async function processChannelEnvelope(
+  integrationId: string,
+  envelope: InboundEnvelope,
+  ctx: JobContext,
+  deps: FlowDeps,
+): Promise<void> {
   const { client } = await deps.clients.channel(asIntegrationId(integrationId))
   const send: SendContext = { idempotencyKey: envelope.dedupeKey, signal: ctx.signal, log: ctx.log }
 

@@ -41,7 +41,7 @@ function world() {
 describe('enqueueCatchUpForAll', () => {
   it('catches every watched chat up in its own lane', async () => {
     const { deps, queue } = world()
-    await enqueueCatchUpForAll(deps)
+    await enqueueCatchUpForAll(deps, 'start')
     expect(queue.stored).toEqual([
       expect.objectContaining({ task: TASKS.catchUp, lane: 'ch:teams:chat-1' }),
     ])
@@ -49,9 +49,9 @@ describe('enqueueCatchUpForAll', () => {
 
   it('catches up again after a restart only seconds after the previous start', async () => {
     const { deps, queue, advance } = world()
-    await enqueueCatchUpForAll(deps)
+    await enqueueCatchUpForAll(deps, 'start')
     advance(1500)
-    await enqueueCatchUpForAll(deps)
+    await enqueueCatchUpForAll(deps, 'start')
     expect(queue.stored).toHaveLength(2)
   })
 })

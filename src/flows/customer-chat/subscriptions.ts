@@ -1,3 +1,4 @@
+import { isRetryable } from '../../core/errors.ts'
 import type { InboundEnvelope } from '../../core/events.ts'
 import { integrationId as asIntegrationId } from '../../core/model/ids.ts'
 import type { JsonValue } from '../../core/model/json.ts'
@@ -5,7 +6,8 @@ import type { RemoteAddress } from '../../core/model/remote-address.ts'
 import { canKeepSubscriptions, canResync, type SendContext } from '../../core/ports/connector.ts'
 import type { Job, JobContext } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
-import { type EnvelopePayload, jobsForEnvelopes, TASKS } from './tasks.ts'
+import { processChannelEnvelope } from './from-channel.ts'
+import { type EnvelopePayload, TASKS } from './tasks.ts'
 
 interface CatchUpPayload {
   readonly integrationId: string
@@ -53,10 +55,13 @@ export async function handleLifecycle(job: Job, ctx: JobContext, deps: FlowDeps)
 }
 
 /** After downtime: every watched address is caught up. */
-export async function enqueueCatchUpForAll(deps: FlowDeps): Promise<void> {
+export async function enqueueCatchUpForAll(
+  deps: FlowDeps,
+  cause: 'start' | 'periodic',
+): Promise<void> {
   for (const { integration, client } of await deps.clients.channels()) {
     if (!canKeepSubscriptions(client)) continue
-    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps, 'start')
+    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps, cause)
   }
 }
 
@@ -69,7 +74,7 @@ async function enqueueCatchUps(
   integrationId: string,
   addresses: readonly RemoteAddress[],
   deps: FlowDeps,
-  cause: 'start' | 'lifecycle',
+  cause: 'start' | 'lifecycle' | 'periodic',
 ) {
   if (addresses.length === 0) return
   const at = deps.clock.nowMs()
@@ -86,17 +91,26 @@ async function enqueueCatchUps(
 }
 
 /**
- * Lists what the chat received since the last message seen and enqueues each as if notified.
- * The message idempotency key is the same either way, so nothing is doubled.
+ * Lists what the chat received since the last message seen and forwards it here, oldest first,
+ * while this job holds the chat's lane: a live notification queued meanwhile comes after and is
+ * recognised as already applied (same message idempotency key), so order holds and nothing is
+ * doubled. A transient failure retries the whole job (what was sent is skipped); a permanent one
+ * is recorded on its message and the rest go on.
  */
 export async function handleCatchUp(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
   const { integrationId, address } = job.payload as unknown as CatchUpPayload
   const { client } = await deps.clients.channel(asIntegrationId(integrationId))
   if (!canResync(client)) return
   const envelopes: InboundEnvelope[] = await client.catchUp(address, context(job, ctx))
-  if (envelopes.length > 0) {
-    await deps.queue.enqueue(jobsForEnvelopes('channel', integrationId, envelopes))
-    deps.metrics.increment('cxb_catch_up_messages_total', {}, envelopes.length)
+  for (const envelope of envelopes) {
+    try {
+      await processChannelEnvelope(integrationId, envelope, ctx, deps)
+    } catch (error) {
+      if (isRetryable(error)) throw error
+      ctx.log.warn({ err: error, dedupeKey: envelope.dedupeKey }, 'caught-up message refused')
+    }
   }
+  if (envelopes.length > 0)
+    deps.metrics.increment('cxb_catch_up_messages_total', {}, envelopes.length)
   await client.commitCatchUp(address, envelopes)
 }
