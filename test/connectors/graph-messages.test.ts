@@ -122,6 +122,22 @@ describe('Graph messages against the Graph emulator', () => {
     expect(bodies.map((b) => /part (\d)/.exec(b)?.[1])).toEqual(['0', '1', '2'])
   })
 
+  it('after an interrupted send, finds the posted message instead of posting it again', async () => {
+    world = await startGraphWorld()
+    const address = chatAddress(world.integration.id, world.chatId)
+    // The first attempt reached Teams but its answer was lost (a crash or a timeout).
+    const first = await world.client.send(address, agentSays('Your parcel ships today'), ctx('r-1'))
+    const again = await world.client.send(address, agentSays('Your parcel ships today'), {
+      ...ctx('r-1'),
+      resend: true,
+    })
+    expect(again.remoteMessageId).toBe(first.remoteMessageId)
+    expect(world.graph.control.messages(world.chatId)).toHaveLength(1)
+    // A different text is not mistaken for it.
+    await world.client.send(address, agentSays('Anything else?'), { ...ctx('r-2'), resend: true })
+    expect(world.graph.control.messages(world.chatId)).toHaveLength(2)
+  })
+
   it('waits out a 429 with Retry-After and then succeeds', async () => {
     world = await startGraphWorld({ includeResourceData: false })
     const sent = world.graph.control.userSends({

@@ -104,6 +104,7 @@ export function microsoftServiceAccountLogins(
       clientId: s.clientId,
       clientSecretName: s.clientSecretName,
       refreshTokenName: s.serviceAccount.refreshTokenName,
+      expectedUserId: s.serviceAccount.userId,
       secrets: deps.secrets,
       http: deps.http,
       clock: deps.clock,

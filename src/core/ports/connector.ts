@@ -45,6 +45,12 @@ export interface SendContext {
   readonly idempotencyKey: string
   readonly signal?: AbortSignal
   readonly log: Logger
+  /**
+   * An earlier attempt may have reached the remote without its answer being recorded (a crash
+   * or a timeout mid-send). Where the remote does not deduplicate, check its state before
+   * sending again.
+   */
+  readonly resend?: boolean
 }
 
 export interface Sent {

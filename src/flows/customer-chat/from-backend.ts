@@ -107,7 +107,7 @@ async function deliverToChannel(
     const sent = await channel.send(
       conversation.channel,
       { content: message, sender: incoming.sender, occurredAt: envelope.occurredAt },
-      { ...send, idempotencyKey: key },
+      { ...send, idempotencyKey: key, resend: existing !== undefined },
     )
     await deps.store.messages.setState(stored.id, 'delivered', {
       deliveredMessageId: sent.remoteMessageId,

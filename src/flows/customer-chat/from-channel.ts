@@ -122,7 +122,7 @@ async function forwardToBackend(
     const sent = await backend.send(
       conversation.backend,
       { content: { ...message, text }, sender: incoming.sender, occurredAt: envelope.occurredAt },
-      { ...send, idempotencyKey: key },
+      { ...send, idempotencyKey: key, resend: existing !== undefined },
     )
     await deps.store.messages.setState(stored.id, 'sent', {
       deliveredMessageId: sent.remoteMessageId,

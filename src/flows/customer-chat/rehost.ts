@@ -1,3 +1,4 @@
+import { isRetryable } from '../../core/errors.ts'
 import type { Attachment } from '../../core/model/message.ts'
 import { isAllowedMediaType } from '../../core/policies/attachments.ts'
 import type { SendContext } from '../../core/ports/connector.ts'
@@ -57,7 +58,9 @@ export async function rehostAttachments(
         url: deps.blobs.signedUrl(stored.key, deps.attachments.urlTtlMs),
       })
     } catch (error) {
-      if (isPolicyRefusal(error)) {
+      // A file the remote refuses for good (gone, forbidden, not ours) must not cost the
+      // customer the text: it is reported as not forwarded. Transient failures retry the job.
+      if (isPolicyRefusal(error) || !isRetryable(error)) {
         refused.push(attachment.name)
         continue
       }

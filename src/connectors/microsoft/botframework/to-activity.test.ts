@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { InvalidInputError } from '../../../core/errors.ts'
 import type { ConversationReference } from './conversation-reference.ts'
-import { MAX_TEXT_UNITS, messageActivities, typingActivity } from './to-activity.ts'
+import { MAX_TEXT_UNITS, messageActivities, safeMarkdown, typingActivity } from './to-activity.ts'
 
 const ref: ConversationReference = {
   serviceUrl: 'https://smba.trafficmanager.net/amer/',
@@ -88,5 +88,17 @@ describe('messageActivities', () => {
 describe('typingActivity', () => {
   it('is a typing activity to the same conversation', () => {
     expect(typingActivity(ref)).toMatchObject({ type: 'typing', conversation: { id: 'a:1' } })
+  })
+})
+
+describe('safeMarkdown', () => {
+  it('lets no markup or script link through, and keeps quotes and http links', () => {
+    expect(safeMarkdown('<img src=x onerror=alert(1)> & <script>x</script>')).toBe(
+      '&lt;img src=x onerror=alert(1)> &amp; &lt;script>x&lt;/script>',
+    )
+    expect(safeMarkdown('[click](javascript:alert(1)) [docs](https://example.com)')).toBe(
+      'click [docs](https://example.com)',
+    )
+    expect(safeMarkdown('> Ana: quoted\n\nreply')).toBe('> Ana: quoted\n\nreply')
   })
 })

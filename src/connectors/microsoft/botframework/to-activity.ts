@@ -61,7 +61,7 @@ function quoteOf(content: MessageContent): string {
  * attachments is refused (Teams answers 400 to it).
  */
 export function messageActivities(ref: ConversationReference, content: MessageContent): Json[] {
-  const text = sanitizeText(quoteOf(content) + content.text)
+  const text = safeMarkdown(sanitizeText(quoteOf(content) + content.text))
   const parts = text.trim() ? splitText(text, MAX_TEXT_UNITS) : []
   const attachments = content.attachments.map(attachmentOf)
   const base = { type: 'message', ...addressing(ref) }
@@ -79,4 +79,16 @@ export function messageActivities(ref: ConversationReference, content: MessageCo
 
 export function typingActivity(ref: ConversationReference): Json {
   return { type: 'typing', ...addressing(ref) }
+}
+
+/**
+ * Teams renders a subset of HTML inside markdown messages, so markup from the other side must
+ * arrive as text: `<` and `&` are escaped (no tag can open; `>` stays for quotes), and links may only be http(s) or
+ * mailto (a `javascript:` link becomes plain text).
+ */
+export function safeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/\[([^\]]*)\]\(\s*(?!https?:|mailto:)(?:[^()]|\([^()]*\))*\)/gi, '$1')
 }

@@ -66,8 +66,13 @@ export function createGraphChannelClient(options: GraphChannelOptions): GraphCha
       if (parts.length === 0) throw new InvalidInputError('nothing to send')
       const progressKey = `${integration.id}:${ctx.idempotencyKey}`
       const done = parts.length > 1 ? await sentParts(deps, progressKey) : []
-      for (const part of parts.slice(done.length)) {
-        const sent = await graph.sendMessage(chatId, part, ctx.signal)
+      for (const [index, part] of parts.slice(done.length).entries()) {
+        // Graph's POST takes no idempotency key: after an interrupted attempt, look before posting.
+        const earlier =
+          ctx.resend && index === 0
+            ? await findPosted(graph, settings, chatId, part, deps, ctx.signal)
+            : undefined
+        const sent = earlier ?? (await graph.sendMessage(chatId, part, ctx.signal))
         done.push(sent.id)
         if (parts.length > 1) await deps.state.put(PROGRESS_NAMESPACE, progressKey, done)
       }
@@ -106,4 +111,41 @@ export function createGraphChannelClient(options: GraphChannelOptions): GraphCha
 async function sentParts(deps: ConnectorDeps, key: string): Promise<string[]> {
   const value = await deps.state.get(PROGRESS_NAMESPACE, key)
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
+const RESEND_LOOKBACK_MS = 60 * 60 * 1000
+const RESEND_SCAN_LIMIT = 100
+
+const visibleText = (html: string) =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+
+/** A message the service account already posted with this body in the last hour, if any. */
+async function findPosted(
+  graph: GraphClient,
+  settings: ReturnType<typeof settingsOf>,
+  chatId: string,
+  part: { body: { content: string } },
+  deps: ConnectorDeps,
+  signal?: AbortSignal,
+): Promise<{ id: string } | undefined> {
+  const account = settings.serviceAccount?.userId
+  if (!account) return undefined
+  const wanted = visibleText(part.body.content)
+  const since = new Date(deps.clock.nowMs() - RESEND_LOOKBACK_MS)
+  let scanned = 0
+  for await (const message of graph.messagesModifiedSince(chatId, since, signal)) {
+    if (++scanned > RESEND_SCAN_LIMIT) break
+    if (message.from?.user?.id === account && visibleText(message.body?.content ?? '') === wanted) {
+      deps.log.info(
+        { chatId, messageId: message.id },
+        'interrupted send had reached Teams: not posting again',
+      )
+      return { id: message.id }
+    }
+  }
+  return undefined
 }

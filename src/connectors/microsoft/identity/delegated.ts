@@ -1,4 +1,5 @@
 import {
+  AuthenticationError,
   ConfigError,
   NotFoundError,
   RemoteAuthError,
@@ -29,6 +30,11 @@ export interface DelegatedOptions {
   readonly clientSecretName: string
   /** Secret name the (encrypted) refresh token is stored under. */
   readonly refreshTokenName: string
+  /**
+   * The Entra object id the service account must have. A sign-in by anybody else is refused
+   * before its token is stored, so nobody can make the bridge post as them.
+   */
+  readonly expectedUserId?: string
   readonly scope?: string
   readonly secrets: SecretStore
   readonly http: HttpClient
@@ -133,9 +139,21 @@ export function createDelegatedLogin(options: DelegatedOptions): DelegatedLogin 
       if (!response.refresh_token) {
         throw new RemoteRejectedError('sign-in returned no refresh token (offline_access missing)')
       }
+      const account = clientInfo(response.client_info)
+      if (
+        options.expectedUserId &&
+        account.userId?.toLowerCase() !== options.expectedUserId.toLowerCase()
+      ) {
+        log.warn(
+          { userId: account.userId },
+          'sign-in by another account than the service account refused',
+        )
+        throw new AuthenticationError(
+          'signed in as another account than the configured service account',
+        )
+      }
       await store(response)
       cache.clear()
-      const account = clientInfo(response.client_info)
       log.info({ userId: account.userId }, 'service account signed in')
       return account
     },
