@@ -59,6 +59,13 @@ export const configSchema = z
           .string()
           .optional()
           .describe('SQLite file of the embedded queue (default <dataDir>/queue.db)'),
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'must start with postgres://')
+          .optional()
+          .describe(
+            'PostgreSQL for the queue (pg-boss, FIFO per conversation); unset = the embedded SQLite queue',
+          ),
         concurrency: z
           .number()
           .int()

@@ -8,6 +8,7 @@ import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
 import { systemClock } from '../infra/clock/system-clock.ts'
 import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
 import { createPrometheusMetrics } from '../infra/metrics/prometheus.ts'
+import { openPgBossQueue } from '../infra/queue/pg-boss/index.ts'
 import { openSqliteQueue } from '../infra/queue/sqlite-queue.ts'
 import {
   createSecretCipher,
@@ -33,12 +34,15 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
     log,
   })
   await store.migrate()
-  const queue = openSqliteQueue({
-    path: config.queue.path ?? join(dataDir, 'queue.db'),
-    clock,
-    log: log.child({ component: 'queue' }),
-    metrics,
-  })
+  const queueLog = log.child({ component: 'queue' })
+  const queue = config.queue.url
+    ? await openPgBossQueue({ connectionString: config.queue.url, clock, log: queueLog, metrics })
+    : openSqliteQueue({
+        path: config.queue.path ?? join(dataDir, 'queue.db'),
+        clock,
+        log: queueLog,
+        metrics,
+      })
   const masterKey = masterKeyFor(config, dataDir, log)
   const secrets = createSecretStore({
     cipher: createSecretCipher(masterKey),
