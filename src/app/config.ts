@@ -138,12 +138,18 @@ export const configSchema = z
           .default(20)
           .describe('Graph budget per app and tenant'),
         botPerSecond: z.number().int().min(1).default(30).describe('Bot Framework budget per app'),
-        botConversationPerSecond: z
+        botConversationBurst: z
           .number()
           .int()
           .min(1)
           .default(7)
-          .describe('Bot Framework budget per conversation'),
+          .describe('Bot Framework messages per conversation in a burst (Teams: 7 per second)'),
+        botConversationPerHour: z
+          .number()
+          .int()
+          .min(1)
+          .default(1800)
+          .describe('Bot Framework messages per conversation per hour (Teams: 1800)'),
       })
       .strict()
       .prefault({}),

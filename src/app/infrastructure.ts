@@ -63,7 +63,13 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
       genesys: { limit: config.limits.genesysPerMinute, intervalMs: 60_000 },
       graph: { limit: config.limits.graphPerSecond, intervalMs: 1_000 },
       botframework: { limit: config.limits.botPerSecond, intervalMs: 1_000 },
-      'botframework-conv': { limit: config.limits.botConversationPerSecond, intervalMs: 1_000 },
+      // A bucket of `burst` refilled to stay within the hourly limit (Teams bot rate limits:
+      // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
+      'botframework-conv': {
+        limit: config.limits.botConversationBurst,
+        intervalMs:
+          (config.limits.botConversationBurst * 3_600_000) / config.limits.botConversationPerHour,
+      },
     },
   })
   const dispatcher = config.tls.extraCaFile
