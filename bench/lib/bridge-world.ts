@@ -15,7 +15,8 @@ export const NO_LIMITS = {
   genesysPerMinute: 100_000_000,
   graphPerSecond: 1_000_000,
   botPerSecond: 1_000_000,
-  botConversationPerSecond: 1_000_000,
+  botConversationBurst: 1_000_000,
+  botConversationPerHour: 1_000_000_000,
 }
 
 /**
