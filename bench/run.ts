@@ -20,7 +20,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string', default: 'ingest,latency,goodput,memory' },
     'data-dir': { type: 'string', default: tmpdir() },
-    'burst-seconds': { type: 'string', default: '2' },
+    'burst-seconds': { type: 'string', default: '10' },
     conversations: { type: 'string', default: '10000' },
     'goodput-per-minute': { type: 'string', default: '600' },
     keep: { type: 'boolean', default: false },

@@ -59,7 +59,7 @@ export function formatReport(r: BenchResults): string {
     lines.push(
       `3. goodput under the Genesys limit (${int(g.perMinute)}/min per token, ${int(g.offeredPerMinute)}/min offered)`,
       `  first window ${int(g.acceptedFirstWindow)} accepted, next window after ${fixed(g.spanMs / 1000, 2)} s → goodput ${fixed(g.goodput, 3)}   (target ≥ 0.95)`,
-      `  arrived once ${int(g.arrivedOnce)}/${int(g.sent)}, missing ${g.missing}, duplicates ${g.duplicates}, senders out of order ${g.sendersOutOfOrder}, 429s seen ${g.throttledCalls}`,
+      `  arrived once ${int(g.arrivedOnce)}/${int(g.sent)}, missing ${g.missing}, duplicates ${g.duplicates}, senders out of order ${g.sendersOutOfOrder}, Genesys 429s ${g.throttledCalls}`,
     )
   }
   const mem = r.memory
