@@ -52,7 +52,8 @@ export function checkArrivals(
     const records = byText.get(message.text) ?? []
     if (records.length === 0) continue
     if (records.length === 1 && !records[0]!.duplicate) arrivedOnce += 1
-    duplicates += records.length - 1 + records.filter((r) => r.duplicate).length
+    // Extra copies, or copies Genesys flagged as a repeated channel.messageId: whichever is more.
+    duplicates += Math.max(records.length - 1, records.filter((r) => r.duplicate).length)
     const first = records[0]!
     const arrivedMs = Date.parse(first.receivedAt)
     firstArrivalMs = Math.min(firstArrivalMs, arrivedMs)

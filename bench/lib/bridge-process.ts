@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 import { fetch } from 'undici'
 
-import { cpuSeconds, rssMiB, spawnNode, stopChild } from './child.ts'
+import { cpuSeconds, rssMiB, spawnExecutable, stopChild } from './child.ts'
 
 export interface BridgeProcess {
   readonly url: string
@@ -23,13 +23,14 @@ export interface BridgeProcessOptions {
 }
 
 /**
- * Runs the bridge as the product runs it, `node src/cli/main.ts <command> --config <file>`,
- * in its own process, so its RSS and CPU are its own. Resolves once `/readyz` answers 200.
+ * Runs the bridge as operators run it, through the `cx-bridge` launcher (`src/cli/cx-bridge
+ * <command> --config <file>`, which sets the V8 heap sizing), in its own process, so its RSS
+ * and CPU are its own. Resolves once `/readyz` answers 200.
  */
 export async function startBridgeProcess(options: BridgeProcessOptions): Promise<BridgeProcess> {
   const configFile = join(options.dataDir, `${options.name}.config.json`)
   writeFileSync(configFile, JSON.stringify({ dataDir: options.dataDir, ...options.config }))
-  const child = spawnNode('src/cli/main.ts', [options.command, '--config', configFile], {
+  const child = spawnExecutable('src/cli/cx-bridge', [options.command, '--config', configFile], {
     logFile: join(options.dataDir, `${options.name}.log`),
     env: bridgeEnv(),
   })
@@ -53,7 +54,8 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
 
 /**
  * Extra environment for the bridge process only: BENCH_BRIDGE_NODE_OPTIONS becomes its
- * NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_BRIDGE_ENV is a JSON object
+ * NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; heap flags there override the
+ * launcher's), BENCH_BRIDGE_ENV is a JSON object
  * of variables (e.g. `{"MALLOC_ARENA_MAX":"2"}`).
  */
 function bridgeEnv(): Record<string, string> {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createWriteStream, readFileSync } from 'node:fs'
+import { delimiter, dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 
@@ -14,6 +15,12 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra }
 }
 
+interface SpawnOptions {
+  logFile?: string
+  env?: Record<string, string>
+  keepStdout?: boolean
+}
+
 /**
  * Starts `node <script> ...args` with this process's Node (the project's Node 24). stderr, and
  * stdout unless the caller reads it, go to `logFile`.
@@ -21,9 +28,33 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 export function spawnNode(
   script: string,
   args: readonly string[],
-  options: { logFile?: string; env?: Record<string, string>; keepStdout?: boolean } = {},
+  options: SpawnOptions = {},
 ): ChildProcess {
-  const child = spawn(process.execPath, [script, ...args], {
+  return spawnLogged(process.execPath, [script, ...args], options)
+}
+
+/**
+ * Starts an executable of the repository (e.g. the `src/cli/cx-bridge` launcher) with this
+ * process's Node first on PATH, so a launcher's `node` is the project's Node 24.
+ */
+export function spawnExecutable(
+  file: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): ChildProcess {
+  const path = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`
+  return spawnLogged(join(REPO_DIR, file), args, {
+    ...options,
+    env: { ...options.env, PATH: path },
+  })
+}
+
+function spawnLogged(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions,
+): ChildProcess {
+  const child = spawn(command, args, {
     cwd: REPO_DIR,
     env: cleanEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

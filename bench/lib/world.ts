@@ -19,7 +19,7 @@ const HOST = '127.0.0.1'
 /** The bridge's process config for a bench phase: quiet logs, emulator trust, given limits. */
 export function bridgeConfig(
   port: number,
-  extra: { trustedHosts?: string[]; limits?: object; queue?: object } = {},
+  extra: { trustedHosts?: string[]; limits?: object } = {},
 ) {
   return {
     http: { host: HOST, port },
@@ -27,7 +27,6 @@ export function bridgeConfig(
     tls: { extraCaFile: EMULATOR_CA_FILE },
     trustedHosts: extra.trustedHosts ?? [],
     ...(extra.limits ? { limits: extra.limits } : {}),
-    ...(extra.queue ? { queue: extra.queue } : {}),
   }
 }
 
