@@ -8,7 +8,6 @@ import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
 import { systemClock } from '../infra/clock/system-clock.ts'
 import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
 import { createPrometheusMetrics } from '../infra/metrics/prometheus.ts'
-import { openPgBossQueue } from '../infra/queue/pg-boss/index.ts'
 import { openSqliteQueue } from '../infra/queue/sqlite-queue.ts'
 import {
   createSecretCipher,
@@ -35,8 +34,12 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
   })
   await store.migrate()
   const queueLog = log.child({ component: 'queue' })
-  const queue = config.queue.url
-    ? await openPgBossQueue({ connectionString: config.queue.url, clock, log: queueLog, metrics })
+  const queueUrl = config.queue.url
+  const queue = queueUrl
+    ? // Loaded only when configured: pg-boss costs ~8 MiB of RSS a SQLite deployment never uses.
+      await import('../infra/queue/pg-boss/index.ts').then(({ openPgBossQueue }) =>
+        openPgBossQueue({ connectionString: queueUrl, clock, log: queueLog, metrics }),
+      )
     : openSqliteQueue({
         path: config.queue.path ?? join(dataDir, 'queue.db'),
         clock,
