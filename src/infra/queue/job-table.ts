@@ -45,6 +45,22 @@ export class JobTable {
     return this.#db.transaction(work).immediate()
   }
 
+  /**
+   * Like `atomically`, but the commit is not fsynced (synchronous=NORMAL): for claims and
+   * outcomes, never for an enqueue. In WAL mode such a commit still survives a crash of the
+   * process; only power loss can drop it, and the next FULL commit (every enqueue) syncs the
+   * WAL up to it as well. A lost claim or outcome only runs an idempotent job again
+   * (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html).
+   */
+  atomicallyUnsynced<T>(work: () => T): T {
+    this.#db.exec('PRAGMA synchronous = NORMAL')
+    try {
+      return this.atomically(work)
+    } finally {
+      this.#db.exec('PRAGMA synchronous = FULL')
+    }
+  }
+
   /** Inserts a batch in one transaction: the group commit. */
   insert(jobs: readonly NewJob[], now: number): EnqueueResult[] {
     return this.atomically(() =>
@@ -62,7 +78,7 @@ export class JobTable {
    * here: after an operator retries an old failed job, its lane can briefly have two heads.
    */
   claim(limit: number, now: number, busyLanes: ReadonlySet<string>): JobRow[] {
-    return this.atomically(() => {
+    return this.atomicallyUnsynced(() => {
       const candidates = this.#sql(RUNNABLE).all(now, limit * 2 + 8) as Array<{
         id: number
         lane: string | null

@@ -57,7 +57,7 @@ export class Worker {
     this.#concurrency = Math.max(1, Math.floor(concurrency))
     this.#outcomes = new GroupCommit(
       (items) =>
-        deps.table.atomically(() => {
+        deps.table.atomicallyUnsynced(() => {
           const now = deps.clock.nowMs()
           return items.map(({ row, outcome }) => deps.transitions.finish(row, outcome, now))
         }),
@@ -92,7 +92,7 @@ export class Worker {
     const now = this.#deps.clock.nowMs()
     for (const run of this.#runs.values()) {
       run.detached = true
-      this.#deps.table.atomically(() => this.#deps.transitions.release(run.row.id, now))
+      this.#deps.table.atomicallyUnsynced(() => this.#deps.transitions.release(run.row.id, now))
       this.#deps.metrics.finished(run.row.task, 'released')
       run.controller.abort(new Error('the job queue is stopping'))
     }
