@@ -6,7 +6,7 @@ import type { IntegrationId } from '../../core/model/ids.ts'
 import type { Integration } from '../../core/model/integration.ts'
 import type { RawRequest, RawResponse, WebhookRoute } from '../../core/ports/connector.ts'
 import type { JobQueue, JobSpec } from '../../core/ports/job-queue.ts'
-import type { Metrics } from '../../core/ports/metrics.ts'
+import type { Labels, Metrics } from '../../core/ports/metrics.ts'
 import { problemForClientStatus, sendProblem } from '../errors.ts'
 
 export interface WebhookConnector {
@@ -30,6 +30,17 @@ export interface WebhookOptions {
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+// One label object per route, not two per request: the ingest path is counted per request.
+const routeLabels = new WeakMap<WebhookRoute, Labels>()
+function labelsOf(kind: string, route: WebhookRoute): Labels {
+  let labels = routeLabels.get(route)
+  if (!labels) {
+    labels = Object.freeze({ kind, route: route.name })
+    routeLabels.set(route, labels)
+  }
+  return labels
+}
 
 /**
  * Every connector's webhooks: handshake → authenticate → parse → durable enqueue → 2xx.
@@ -70,15 +81,13 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       const envelopes = await verifyAndParse(route, raw, integration)
       const jobs = options.toJobs(connector.side, integration.id, envelopes)
       if (jobs.length > 0) await options.queue.enqueue(jobs)
-      options.metrics.observe('cxb_webhook_ack_seconds', (performance.now() - started) / 1000, {
-        kind,
-        route: route.name,
-      })
-      options.metrics.increment(
-        'cxb_webhook_events_total',
-        { kind, route: route.name },
-        envelopes.length,
+      const labels = labelsOf(kind, route)
+      options.metrics.observe(
+        'cxb_webhook_ack_seconds',
+        (performance.now() - started) / 1000,
+        labels,
       )
+      options.metrics.increment('cxb_webhook_events_total', labels, envelopes.length)
       return reply.code(route.ackStatus ?? 202).send()
     },
   )

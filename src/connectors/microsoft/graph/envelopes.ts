@@ -64,6 +64,11 @@ function messageEnvelope(
   if (!ref || !item.resource) return undefined
   const changeType = item.changeType ?? 'updated'
   const message = opened.resource === undefined ? undefined : decrypted(opened.resource, ref)
+  const versionOf = () =>
+    (message && (message.etag ?? message.lastModifiedDateTime)) ??
+    item.resourceData?.['@odata.etag'] ??
+    item.id ??
+    digest(item)
 
   if (changeType === 'created' && message) {
     const incoming = chatMessageToIncoming(message, item.tenantId ?? undefined)
@@ -75,13 +80,9 @@ function messageEnvelope(
       event: { type: 'message.created', message: incoming },
     }
   }
-  const version =
-    (message && (message.etag ?? message.lastModifiedDateTime)) ??
-    item.resourceData?.['@odata.etag'] ??
-    item.id ??
-    digest(item)
   return {
-    dedupeKey: changeType === 'created' ? createdKey(ref) : changeKey(ref, changeType, version),
+    // The version (and the digest standing in for one) only matters for updates and deletions.
+    dedupeKey: changeType === 'created' ? createdKey(ref) : changeKey(ref, changeType, versionOf()),
     address: chatAddress(integrationId, ref.chatId),
     occurredAt: isoOr(message?.lastModifiedDateTime, now),
     event: { type: 'message.notified', resource: item.resource, changeType },

@@ -67,13 +67,25 @@ function unwrapKey(dataKey: string, privateKey: KeyObject): Buffer {
   return key
 }
 
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest()
+
 /** Constant-time comparison of two byte strings of any length. */
 export function equalBytes(a: Buffer, b: Buffer): boolean {
-  const da = createHash('sha256').update(a).digest()
-  const db = createHash('sha256').update(b).digest()
-  return timingSafeEqual(da, db) && a.length === b.length
+  return timingSafeEqual(sha256(a), sha256(b)) && a.length === b.length
 }
 
-/** Constant-time comparison of two strings (clientState). */
-export const equalSecrets = (a: string, b: string) =>
-  equalBytes(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
+/**
+ * Constant-time comparison with a fixed secret (clientState): the secret is hashed once, not
+ * once per notification.
+ */
+export function secretMatcher(secret: string): (candidate: string) => boolean {
+  const bytes = Buffer.from(secret, 'utf8')
+  const digest = sha256(bytes)
+  return (candidate) => {
+    const other = Buffer.from(candidate, 'utf8')
+    return timingSafeEqual(sha256(other), digest) && other.length === bytes.length
+  }
+}
+
+/** Constant-time comparison of two strings. */
+export const equalSecrets = (a: string, b: string) => secretMatcher(b)(a)
