@@ -23,8 +23,7 @@ const INSERT = `
                WHEN EXISTS (SELECT 1 FROM jobs WHERE lane = @lane AND state IN ${UNFINISHED}) THEN 0
                ELSE 1 END,
           0, @maxAttempts, @runAt, @now, @now)
-  ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id`
+  ON CONFLICT (dedupe_key) DO NOTHING`
 const RUNNABLE = `
   SELECT id, lane FROM jobs
    WHERE state = 'queued' AND is_head = 1 AND run_at <= ?
@@ -65,8 +64,9 @@ export class JobTable {
   insert(jobs: readonly NewJob[], now: number): EnqueueResult[] {
     return this.atomically(() =>
       jobs.map((job) => {
-        const row = this.#sql(INSERT).get({ ...job, now }) as { id: number } | undefined
-        if (row) return { id: String(row.id), duplicate: false }
+        // run() rather than RETURNING: no result row to build for the common case.
+        const inserted = this.#sql(INSERT).run({ ...job, now })
+        if (inserted.changes > 0) return { id: String(inserted.lastInsertRowid), duplicate: false }
         const existing = this.#sql(`SELECT id FROM jobs WHERE dedupe_key = ?`).get(job.dedupeKey)
         return { id: String((existing as { id: number }).id), duplicate: true }
       }),
