@@ -1,7 +1,13 @@
 #!/usr/bin/env node
+import { enableCompileCache, flushCompileCache } from 'node:module'
 import { parseArgs } from 'node:util'
 
-import { runCommand } from '../app/commands.ts'
+// Node's compile cache keeps the type-stripped source and V8 code of every module (keyed by
+// content, under os.tmpdir() unless NODE_COMPILE_CACHE names a directory): a start that hits it
+// never loads the TypeScript stripper, ~20 MiB less RSS and a faster start. Modules are imported
+// below, after it is on; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+enableCompileCache()
+const { runCommand } = await import('../app/commands.ts')
 
 const HELP = `cx-bridge: Microsoft Teams ⇄ contact-center bridge
 
@@ -35,6 +41,8 @@ const [command = 'sandbox', sub, file] = positionals
 runCommand(command, sub, { configFile: values.config, ...(file ? { file } : {}) }).then(
   (code) => {
     if (code !== undefined) process.exitCode = code
+    // A service is usually stopped by a signal, so write the cache now rather than at exit.
+    else flushCompileCache()
   },
   (error: unknown) => {
     process.stderr.write(`cx-bridge: ${error instanceof Error ? error.message : String(error)}\n`)
