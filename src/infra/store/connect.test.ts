@@ -29,4 +29,21 @@ describe('connect', () => {
       await db.destroy()
     }
   })
+
+  it('reuses prepared statements: each run answers with its own parameters', async () => {
+    const { db } = connect('sqlite::memory:')
+    try {
+      const query = (n: number) => sql<{ v: number }>`SELECT ${n} + 1 AS v`.execute(db)
+      const answers = [(await query(1)).rows[0]?.v, (await query(41)).rows[0]?.v]
+      const inTransaction = await db.transaction().execute(async (tx) => {
+        await sql`CREATE TABLE t (x INTEGER)`.execute(tx)
+        await sql`INSERT INTO t VALUES (${7})`.execute(tx)
+        return (await sql<{ x: number }>`SELECT x FROM t`.execute(tx)).rows
+      })
+      expect(answers).toEqual([2, 42])
+      expect(inTransaction).toEqual([{ x: 7 }])
+    } finally {
+      await db.destroy()
+    }
+  })
 })
