@@ -33,15 +33,18 @@ const RUNNABLE = `
 export class JobTable {
   readonly #db: Database.Database
   readonly #sql: Prepare
+  // One transaction wrapper for every call: better-sqlite3 builds four closures per wrapper.
+  readonly #transaction: Database.Transaction<(work: () => unknown) => unknown>
 
   constructor(db: Database.Database) {
     this.#db = db
     this.#sql = statementCache(db)
+    this.#transaction = db.transaction((work: () => unknown) => work())
   }
 
   /** Runs `work` in one write transaction (taken at once, so a second process waits). */
   atomically<T>(work: () => T): T {
-    return this.#db.transaction(work).immediate()
+    return this.#transaction.immediate(work) as T
   }
 
   /**
