@@ -193,10 +193,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     },
     async close() {
       for (const t of timers) clearInterval(t)
-      await server?.close()
-      await queue.stop(10_000)
-      await queue.close()
-      await store.close()
+      const step = async (name: string, run: () => Promise<unknown> | undefined) => {
+        const started = clock.nowMs()
+        await run()
+        const tookMs = clock.nowMs() - started
+        if (tookMs > 2_000) log.warn({ step: name, tookMs }, 'slow shutdown step')
+      }
+      await step('http', () => server && closeWithin(server, 5_000))
+      await step('queue.stop', () => queue.stop(10_000))
+      await step('queue.close', () => queue.close())
+      await step('store.close', () => store.close())
     },
   }
 }
@@ -213,4 +219,17 @@ export async function resolvePort(host: string, port: number): Promise<number> {
       probe.close(() => resolve(free))
     })
   })
+}
+
+/**
+ * Stops accepting, lets requests in flight finish for a while, then cuts what is left: a request
+ * cut before its durable write was never acknowledged, so its remote sends it again.
+ */
+async function closeWithin(server: FastifyInstance, graceMs: number): Promise<void> {
+  const deadline = setTimeout(() => server.server.closeAllConnections(), graceMs)
+  try {
+    await server.close()
+  } finally {
+    clearTimeout(deadline)
+  }
 }

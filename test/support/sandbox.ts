@@ -18,9 +18,18 @@ export async function startTestSandbox(
   const dataDir = mkdtempSync(join(tmpdir(), 'cxb-test-'))
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, http: { port: 0 }, log: { level: 'silent' }, ...options.overrides },
+    overrides: {
+      dataDir,
+      http: { port: 0 },
+      log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+      ...options.overrides,
+    },
   })
-  const sandbox = await startSandbox({ config, log: createLogger({ level: 'silent' }), ...options })
+  const sandbox = await startSandbox({
+    config,
+    log: createLogger({ level: config.log.level }),
+    ...options,
+  })
   return {
     ...sandbox,
     dataDir,
