@@ -8,6 +8,7 @@ import type { ConnectorDeps } from '../connectors/shared/deps.ts'
 import { createHttpClient } from '../connectors/shared/http-client.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
 import type { ConnectorDefinition } from '../core/ports/connector.ts'
+import type { JobHandler } from '../core/ports/job-queue.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import {
   customerChatHandlers,
@@ -18,13 +19,14 @@ import {
 import type { FlowDeps } from '../flows/deps.ts'
 import { requireAdmin } from '../http/admin/auth.ts'
 import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts'
-import { buildHttpServer } from '../http/server.ts'
+import { buildHttpServer, buildOpsServer } from '../http/server.ts'
 import { serveBlob } from '../infra/blob/local-disk.ts'
 import { createCircuitBreaker } from '../infra/limits/circuit-breaker.ts'
 import { createClientRegistry } from './clients.ts'
 import type { Config } from './config.ts'
 import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
-import { type Infrastructure, openInfrastructure } from './infrastructure.ts'
+import { type Infrastructure, openInfrastructure, readinessChecks } from './infrastructure.ts'
+import { offerSingletons, type Singleton, singletonHandler, singletonLane } from './singletons.ts'
 import { VERSION } from './version.ts'
 
 export interface BridgeOptions {
@@ -49,9 +51,7 @@ export interface Bridge {
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config, log } = options
-  const port = options.roles.http
-    ? await resolvePort(config.http.host, config.http.port)
-    : config.http.port
+  const port = await resolvePort(config.http.host, config.http.port)
   const url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://${config.http.host}:${port}`
   const infra = await openInfrastructure(config, log, url)
   const { clock, metrics, store, queue, secrets, blobs, limiter } = infra
@@ -92,15 +92,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     attachments: config.attachments,
   }
 
-  const timers: NodeJS.Timeout[] = []
   if (options.roles.worker) {
     // Whatever happened while the bridge was down is listed and replayed, without doubles. The
     // catch-up jobs are queued before the webhooks open, so they head their chats' lanes.
-    await enqueueCatchUpForAll(flowDeps, 'start').catch((err: unknown) =>
-      log.warn({ err }, 'catch-up scheduling failed'),
+    await enqueueCatchUpForAll(flowDeps, 'start', startRound(config, clock.nowMs())).catch(
+      (err: unknown) => log.warn({ err }, 'catch-up scheduling failed'),
     )
   }
 
+  const ops = { checks: readinessChecks(infra), renderMetrics: () => metrics.render() }
   let server: FastifyInstance | undefined
   if (options.roles.http) {
     const adminToken = config.admin.tokenSecret
@@ -120,13 +120,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         bodyLimitBytes: config.http.bodyLimitBytes,
         publicUrl: url,
       },
-      ops: {
-        checks: [
-          { name: 'store', check: () => store.ping() },
-          { name: 'queue', check: async () => void (await queue.stats()) },
-        ],
-        renderMetrics: () => metrics.render(),
-      },
+      ops,
       serveBlob: (key, query) => serveBlob(blobs, key, query),
       admin: {
         queue,
@@ -145,28 +139,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     log.info({ url }, 'listening')
   }
 
+  let singletons: { stop(): void } | undefined
   if (options.roles.worker) {
-    queue.work(customerChatHandlers(flowDeps), { concurrency: config.queue.concurrency })
+    queue.work(workerHandlers(flowDeps), { concurrency: config.queue.concurrency })
     // After the webhooks are open: creating a Graph subscription needs its validation handshake.
-    const keep = () =>
-      queue
-        .enqueue([
-          {
-            task: TASKS.keepSubscriptions,
-            payload: {},
-            dedupeKey: `keep:${Math.floor(clock.nowMs() / config.subscriptions.checkIntervalMs)}`,
-          },
-        ])
-        .catch((err: unknown) => log.error({ err }, 'could not schedule subscription keeping'))
-    await keep()
-    timers.push(setInterval(keep, config.subscriptions.checkIntervalMs).unref())
-    // A safety net for notifications Graph dropped or delayed (it throttles endpoints it found
-    // slow or unreachable): every watched chat is listed again now and then.
-    const sweep = () =>
-      enqueueCatchUpForAll(flowDeps, 'periodic').catch((err: unknown) =>
-        log.warn({ err }, 'periodic catch-up scheduling failed'),
-      )
-    timers.push(setInterval(sweep, config.subscriptions.catchUpIntervalMs).unref())
+    const offers = offerSingletons(fleetSingletons(config), { queue, clock, log })
+    await offers.offered
+    singletons = offers
+  }
+
+  if (!server) {
+    // A worker-only process answers /healthz, /readyz and /metrics, nothing else.
+    server = await buildOpsServer({ log, ops })
+    await server.listen({ host: config.http.host, port })
+    log.info({ url: `http://${config.http.host}:${port}` }, 'operations endpoints listening')
   }
 
   return {
@@ -177,7 +163,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     invalidate: (id) => clients.invalidate(id),
     async keepSubscriptionsNow() {
       await queue.enqueue([
-        { task: TASKS.keepSubscriptions, payload: {}, dedupeKey: `keep:now:${randomUUID()}` },
+        {
+          task: TASKS.keepSubscriptions,
+          payload: {},
+          lane: singletonLane(KEEP_SUBSCRIPTIONS),
+          dedupeKey: `keep:now:${randomUUID()}`,
+        },
       ])
     },
     async loginServiceAccount(id) {
@@ -192,7 +183,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         )
     },
     async close() {
-      for (const t of timers) clearInterval(t)
+      singletons?.stop()
       const step = async (name: string, run: () => Promise<unknown> | undefined) => {
         const started = clock.nowMs()
         await run()
@@ -200,11 +191,56 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         if (tookMs > 2_000) log.warn({ step: name, tookMs }, 'slow shutdown step')
       }
       await step('http', () => server && closeWithin(server, 5_000))
-      await step('queue.stop', () => queue.stop(10_000))
+      // Jobs still running after the grace period are given back as queued (not failed), so
+      // another worker takes them at once.
+      await step('queue.stop', () => queue.stop(config.queue.stopGraceMs))
       await step('queue.close', () => queue.close())
       await step('store.close', () => store.close())
     },
   }
+}
+
+const KEEP_SUBSCRIPTIONS = 'keep-subscriptions'
+
+/** Jobs run once per period across every worker sharing the queue (see singletons.ts). */
+function fleetSingletons(config: Config): Singleton[] {
+  return [
+    {
+      name: KEEP_SUBSCRIPTIONS,
+      task: TASKS.keepSubscriptions,
+      everyMs: config.subscriptions.checkIntervalMs,
+    },
+    // A safety net for notifications Graph dropped or delayed (it throttles endpoints it found
+    // slow or unreachable): every watched chat is listed again now and then.
+    {
+      name: 'catch-up-sweep',
+      task: TASKS.catchUpSweep,
+      everyMs: config.subscriptions.catchUpIntervalMs,
+    },
+  ]
+}
+
+const SINGLETON_TASKS: ReadonlySet<string> = new Set([TASKS.keepSubscriptions, TASKS.catchUpSweep])
+
+function workerHandlers(deps: FlowDeps): Record<string, JobHandler> {
+  return Object.fromEntries(
+    Object.entries(customerChatHandlers(deps)).map(([task, handler]) => [
+      task,
+      SINGLETON_TASKS.has(task) ? singletonHandler(handler) : handler,
+    ]),
+  )
+}
+
+/** Starts within this window share one catch-up round when workers share a queue. */
+const FLEET_START_ROUND_MS = 60_000
+
+/**
+ * The embedded bridge is down whenever its process is, so each start catches up on its own. In a
+ * fleet (a shared queue) one worker's restart is no downtime: the webhooks stayed open in the web
+ * processes, so workers starting close together (a whole-fleet restart) share one round.
+ */
+function startRound(config: Config, nowMs: number): string | undefined {
+  return config.queue.url ? `fleet:${Math.floor(nowMs / FLEET_START_ROUND_MS)}` : undefined
 }
 
 /** Port 0 means "any free port"; the public URL must be known before the routes are built. */

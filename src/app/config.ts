@@ -80,6 +80,15 @@ export const configSchema = z
           .max(100)
           .default(12)
           .describe('Attempts before a lane is parked'),
+        stopGraceMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(10 * 60_000)
+          .default(10_000)
+          .describe(
+            'On SIGTERM, how long running jobs may finish; those still running are then given back as queued for another worker',
+          ),
       })
       .strict()
       .prefault({}),

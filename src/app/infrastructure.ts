@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 
 import { createExtraCaAgent } from '../connectors/shared/http-client.ts'
 import type { Logger } from '../core/ports/logger.ts'
+import type { ReadinessCheck } from '../http/ops/routes.ts'
 import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
 import { systemClock } from '../infra/clock/system-clock.ts'
 import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
@@ -79,6 +80,17 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
     ? createExtraCaAgent(readFileSync(config.tls.extraCaFile))
     : undefined
   return { clock, metrics, store, queue, secrets, blobs, limiter, dispatcher }
+}
+
+/**
+ * What `/readyz` checks: the store and the queue answer a trivial query. A shared dependency
+ * added later (Redis) adds its check here.
+ */
+export function readinessChecks(infra: Pick<Infrastructure, 'store' | 'queue'>): ReadinessCheck[] {
+  return [
+    { name: 'store', check: () => infra.store.ping() },
+    { name: 'queue', check: () => infra.queue.ping() },
+  ]
 }
 
 /**

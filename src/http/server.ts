@@ -33,25 +33,7 @@ export interface HttpServerOptions {
 }
 
 export async function buildHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: options.log as unknown as FastifyBaseLogger,
-    // Webhook traffic is counted in metrics; per-request log lines would cost more than the work.
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: options.webhooks.bodyLimitBytes,
-    return503OnClosing: true,
-    requestTimeout: 30_000,
-  })
-  app.setErrorHandler(errorHandler(options.log))
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, {
-      type: 'about:blank',
-      title: 'Not Found',
-      status: 404,
-      code: 'NOT_FOUND',
-      detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
-    }),
-  )
-
+  const app = bareServer(options.log, options.webhooks.bodyLimitBytes)
   await app.register(swagger, {
     openapi: {
       info: {
@@ -68,5 +50,38 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
   await app.register(jobRoutes, options.admin)
   await app.register(webhookRoutes, options.webhooks)
   for (const plugin of options.plugins ?? []) await app.register(plugin)
+  return app
+}
+
+/** What a worker-only process serves: liveness, readiness and metrics. */
+export async function buildOpsServer(options: {
+  readonly log: Logger
+  readonly ops: OpsOptions
+}): Promise<FastifyInstance> {
+  const app = bareServer(options.log, 1024)
+  await app.register(opsRoutes, options.ops)
+  return app
+}
+
+function bareServer(log: Logger, bodyLimit: number): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    // Webhook traffic is counted in metrics; per-request log lines would cost more than the work.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    return503OnClosing: true,
+    requestTimeout: 30_000,
+  })
+  app.setErrorHandler(errorHandler(log))
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: `no route for ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  )
+
   return app
 }

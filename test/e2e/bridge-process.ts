@@ -5,27 +5,47 @@ import { fileURLToPath } from 'node:url'
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const MAX_LOG_LINES = 200
 
-/** `cx-bridge start` as a child process with its CXB_* environment; SIGKILL and start again. */
+/** `cx-bridge start` (or serve, work) as a child process with its CXB_* environment. */
 export class BridgeProcess {
   readonly #env: Record<string, string>
   readonly #url: string
+  readonly #command: 'start' | 'serve' | 'work'
   #child: ChildProcess | undefined
+  /** The previous child, once stopped or killed (its exit stays readable). */
+  #last: ChildProcess | undefined
   /** The child's last output lines (all runs), for failure messages. */
   readonly output: string[] = []
   readonly starts: number[] = []
 
-  constructor(url: string, env: Record<string, string>) {
+  /** `url`: where its `/readyz` answers (a worker-only process serves only that and metrics). */
+  constructor(
+    url: string,
+    env: Record<string, string>,
+    command: 'start' | 'serve' | 'work' = 'start',
+  ) {
     this.#url = url
     this.#env = env
+    this.#command = command
   }
 
-  /** Spawns `node src/cli/main.ts start` (process.execPath is Node 24 under vitest). */
+  get url(): string {
+    return this.#url
+  }
+
+  /** The child's exit, or undefined while none has run or it is still running. */
+  get exit(): { code: number | null; signal: string | null } | undefined {
+    const child = this.#child ?? this.#last
+    if (!child || (child.exitCode === null && child.signalCode === null)) return undefined
+    return { code: child.exitCode, signal: child.signalCode }
+  }
+
+  /** Spawns `node src/cli/main.ts <command>` (process.execPath is Node 24 under vitest). */
   start(): void {
     if (this.#child) throw new Error('bridge already running')
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => !name.startsWith('CXB_')),
     )
-    const child = spawn(process.execPath, ['src/cli/main.ts', 'start'], {
+    const child = spawn(process.execPath, ['src/cli/main.ts', this.#command], {
       cwd: REPO_ROOT,
       env: { ...inherited, ...this.#env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,6 +91,7 @@ export class BridgeProcess {
   async #end(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
     const child = this.#child
     this.#child = undefined
+    this.#last = child ?? this.#last
     if (!child || child.exitCode !== null || child.signalCode !== null) return
     const exited = once(child, 'exit')
     child.kill(signal)

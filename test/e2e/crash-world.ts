@@ -57,7 +57,7 @@ export async function startCrashWorld(options: {
     })
     customers.push({ id, chatId: chat.id, genesysId: `${DEMO.tenantId}:${id}` })
   }
-  await seed(dataDir, masterKey, emulators, url, customers)
+  await seedStore(`sqlite:${join(dataDir, 'cx-bridge.db')}`, masterKey, emulators, url, customers)
 
   const bridge = new BridgeProcess(url, {
     CXB_DATA_DIR: dataDir,
@@ -98,18 +98,18 @@ export async function startCrashWorld(options: {
 export type CrashWorld = Awaited<ReturnType<typeof startCrashWorld>>
 
 /**
- * Writes the integrations as the bridge itself would (same database file, same master key), with
+ * Writes the integrations as the bridge itself would (same database, same master key), with
  * rich notifications, so the bridge needs no Graph read per notified message, and every
  * customer's chat watched.
  */
-async function seed(
-  dataDir: string,
+export async function seedStore(
+  storeUrl: string,
   masterKey: string,
   emulators: Awaited<ReturnType<typeof startDemoEmulators>>,
   url: string,
   customers: readonly Customer[],
 ): Promise<void> {
-  const store = await openStore({ url: `sqlite:${join(dataDir, 'cx-bridge.db')}` })
+  const store = await openStore({ url: storeUrl })
   try {
     await store.migrate()
     const secrets = createSecretStore({

@@ -82,6 +82,8 @@ export interface JobQueue {
   /** Gives up on a parked job so its lane moves on. */
   skip(id: string): Promise<void>
   stats(): Promise<QueueStats>
+  /** Resolves when the queue's storage answers a trivial query (readiness). */
+  ping(): Promise<void>
   /** Resolves when nothing is queued or active that can run now (tests and graceful stops). */
   idle(): Promise<void>
   close(): Promise<void>

@@ -2,7 +2,12 @@ import type { JobHandler } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
 import { handleFromBackend, handleReceipt } from './from-backend.ts'
 import { handleFromChannel } from './from-channel.ts'
-import { handleCatchUp, handleKeepSubscriptions, handleLifecycle } from './subscriptions.ts'
+import {
+  handleCatchUp,
+  handleCatchUpSweep,
+  handleKeepSubscriptions,
+  handleLifecycle,
+} from './subscriptions.ts'
 import { TASKS } from './tasks.ts'
 
 export { enqueueCatchUpForAll } from './subscriptions.ts'
@@ -17,5 +22,6 @@ export function customerChatHandlers(deps: FlowDeps): Record<string, JobHandler>
     [TASKS.lifecycle]: (job, ctx) => handleLifecycle(job, ctx, deps),
     [TASKS.catchUp]: (job, ctx) => handleCatchUp(job, ctx, deps),
     [TASKS.keepSubscriptions]: (job, ctx) => handleKeepSubscriptions(job, ctx, deps),
+    [TASKS.catchUpSweep]: () => handleCatchUpSweep(deps),
   }
 }

@@ -54,31 +54,43 @@ export async function handleLifecycle(job: Job, ctx: JobContext, deps: FlowDeps)
   await enqueueCatchUps(integrationId, gaps, deps, 'lifecycle')
 }
 
-/** After downtime: every watched address is caught up. */
+/**
+ * After downtime (`start`) or now and then (`periodic`): every watched address is caught up.
+ * `startRound` names the start: catch-ups of one round are one job per address (default: this
+ * call's own round).
+ */
 export async function enqueueCatchUpForAll(
   deps: FlowDeps,
   cause: 'start' | 'periodic',
+  startRound?: string,
 ): Promise<void> {
+  const round = startRound ?? String(deps.clock.nowMs())
   for (const { integration, client } of await deps.clients.channels()) {
     if (!canKeepSubscriptions(client)) continue
-    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps, cause)
+    await enqueueCatchUps(integration.id, await client.watchedAddresses(), deps, cause, round)
   }
 }
 
+/** The periodic sweep, a fleet-wide singleton job (see src/app/singletons.ts). */
+export async function handleCatchUpSweep(deps: FlowDeps): Promise<void> {
+  await enqueueCatchUpForAll(deps, 'periodic')
+}
+
 /**
- * Lifecycle events close together share one catch-up (10-second buckets); every start gets its
- * own, since what was missed during downtime is only listed then: a restart within seconds of
- * the previous start must not be taken for a repeat.
+ * Lifecycle events and sweeps close together share one catch-up (10-second buckets); each start
+ * round gets its own, since what was missed during downtime is only listed then: a restart within
+ * seconds of the previous start must not be taken for a repeat.
  */
 async function enqueueCatchUps(
   integrationId: string,
   addresses: readonly RemoteAddress[],
   deps: FlowDeps,
   cause: 'start' | 'lifecycle' | 'periodic',
+  startRound = '',
 ) {
   if (addresses.length === 0) return
   const at = deps.clock.nowMs()
-  const when = cause === 'start' ? `start:${at}` : String(Math.floor(at / 10_000))
+  const when = cause === 'start' ? `start:${startRound}` : String(Math.floor(at / 10_000))
   await deps.queue.enqueue(
     addresses.map((address) => ({
       task: TASKS.catchUp,

@@ -8,6 +8,7 @@ export const TASKS = {
   lifecycle: 'customer-chat.subscription-lifecycle',
   catchUp: 'customer-chat.catch-up',
   keepSubscriptions: 'customer-chat.keep-subscriptions',
+  catchUpSweep: 'customer-chat.catch-up-sweep',
   receipt: 'customer-chat.send-receipt',
 } as const
 

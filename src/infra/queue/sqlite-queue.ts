@@ -132,6 +132,11 @@ class SqliteQueue implements JobQueue {
     return this.#table.stats()
   }
 
+  async ping(): Promise<void> {
+    this.#assertOpen()
+    this.#db.prepare('SELECT 1').get()
+  }
+
   async idle(): Promise<void> {
     while (!this.#isIdle()) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS))
   }

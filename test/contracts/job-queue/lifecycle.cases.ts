@@ -73,4 +73,11 @@ export function lifecycleCases(ctx: QueueContext): void {
     expect(after.payloads()).toEqual([1, 2])
     expect(after.runs[0]?.attempt).toBe(1)
   })
+
+  it('ping() answers while the queue is open and rejects once it is closed', async () => {
+    const queue = await ctx.open()
+    await expect(queue.ping()).resolves.toBeUndefined()
+    await queue.close()
+    await expect(queue.ping()).rejects.toThrow(/closed/)
+  })
 }

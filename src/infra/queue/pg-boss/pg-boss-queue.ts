@@ -125,6 +125,11 @@ class PgBossQueue implements JobQueue {
     return this.#track(this.#reads.stats(this.#boss.getDb()))
   }
 
+  async ping(): Promise<void> {
+    this.#assertOpen()
+    await this.#track(this.#boss.getDb().executeSql('SELECT 1'))
+  }
+
   async idle(): Promise<void> {
     for (;;) {
       this.#assertOpen()
