@@ -28,6 +28,8 @@ export interface IngestResult {
   readonly storedJobs: number
   readonly acknowledged: number
   readonly bridgeRssMiB: number
+  /** The bridge process's CPU time (user + system) per acknowledgement in the closed loop. */
+  readonly bridgeCpuMicrosPerAck: number
 }
 
 /**
@@ -74,7 +76,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     const bareUrl = `http://127.0.0.1:${barePort}${path}`
     const bridgeUrl = `${bridge.url}${path}`
     const bare = { closed: await load(bareUrl, 'closed'), open: await load(bareUrl, 'open') }
+    const cpuBefore = bridge.cpuSeconds()
     const bridgeClosed = await load(bridgeUrl, 'closed')
+    const bridgeCpuMicrosPerAck = ((bridge.cpuSeconds() - cpuBefore) * 1e6) / bridgeClosed.okTotal
     const bridgeOpen = await load(bridgeUrl, 'open')
     const bridgeRssMiB = bridge.rssMiB()
     await bridge.stop()
@@ -85,6 +89,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       storedJobs: countJobs(join(options.dataDir, 'queue.db')),
       acknowledged: bridgeClosed.okTotal + bridgeOpen.okTotal,
       bridgeRssMiB,
+      bridgeCpuMicrosPerAck,
     }
   } finally {
     await bridge.stop()
@@ -95,9 +100,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
 function countJobs(file: string): number {
   const db = new Database(file, { readonly: true })
   try {
+    // `serve` runs no worker: accepted batches are still in the inbox, not yet drained to jobs.
     const row = db
-      .prepare('SELECT count(*) AS n FROM jobs WHERE task = ?')
-      .get(TASKS.fromChannel) as { n: number }
+      .prepare(
+        `SELECT (SELECT count(*) FROM jobs WHERE task = @task) +
+                (SELECT count(*) FROM inbox, json_each(inbox.jobs)
+                  WHERE json_extract(json_each.value, '$.task') = @task) AS n`,
+      )
+      .get({ task: TASKS.fromChannel }) as { n: number }
     return row.n
   } finally {
     db.close()

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest'
 
 import type { JobQueue } from '../../src/core/ports/job-queue.ts'
+import { acceptCases } from './job-queue/accept.cases.ts'
 import { failureCases } from './job-queue/failures.cases.ts'
 import type { JobQueueFactory, JobQueueHarness } from './job-queue/harness.ts'
 import { lifecycleCases } from './job-queue/lifecycle.cases.ts'
@@ -48,6 +49,7 @@ export function describeJobQueueContract(name: string, factory: JobQueueFactory)
     })
 
     describe('ordering', () => orderingCases(context))
+    describe('accept', () => acceptCases(context))
     describe('failures', () => failureCases(context))
     describe('scheduling', () => schedulingCases(context))
     describe('lifecycle', () => lifecycleCases(context))

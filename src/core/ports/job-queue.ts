@@ -70,6 +70,12 @@ export interface QueueStats {
 export interface JobQueue {
   /** Resolves once every job is durably stored (the caller may then acknowledge). */
   enqueue(jobs: readonly JobSpec[]): Promise<EnqueueResult[]>
+  /**
+   * Resolves once every job is durably stored, like `enqueue`, but reports neither ids nor
+   * duplicates: deduplication and lane placement may happen later, before any of these jobs
+   * runs and in the order accepted. For acknowledging webhooks, where only durability counts.
+   */
+  accept(jobs: readonly JobSpec[]): Promise<void>
   /** Starts processing with the given handlers until `stop()`. */
   work(handlers: Readonly<Record<string, JobHandler>>, options: WorkerOptions): void
   /** Finishes in-flight jobs (or releases them on timeout) and stops claiming new ones. */

@@ -65,7 +65,7 @@ async function build(behaviour: Partial<WebhookRoute> = {}) {
     integrations: {
       get: async (id) => ({ on: integration('on'), off: integration('off', false) })[id as string],
     },
-    queue: { enqueue: async (jobs) => (enqueued.push(...jobs), []) },
+    queue: { accept: async (jobs) => void enqueued.push(...jobs) },
     metrics: {
       increment: (name) => void metrics.push(name),
       observe: (name) => void metrics.push(name),

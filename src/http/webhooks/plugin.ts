@@ -18,7 +18,7 @@ export interface WebhookConnector {
 export interface WebhookOptions {
   readonly connectors: readonly WebhookConnector[]
   readonly integrations: { get(id: IntegrationId): Promise<Integration | undefined> }
-  readonly queue: Pick<JobQueue, 'enqueue'>
+  readonly queue: Pick<JobQueue, 'accept'>
   readonly metrics: Metrics
   readonly toJobs: (
     side: 'channel' | 'backend',
@@ -43,7 +43,7 @@ function labelsOf(kind: string, route: WebhookRoute): Labels {
 }
 
 /**
- * Every connector's webhooks: handshake → authenticate → parse → durable enqueue → 2xx.
+ * Every connector's webhooks: handshake → authenticate → parse → durable accept → 2xx.
  * Remotes drop slow endpoints (Graph within seconds, Genesys after 10 s), so nothing here calls
  * a remote: the acknowledgement follows the durable write and the worker does the rest.
  */
@@ -80,7 +80,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
       }
       const envelopes = await verifyAndParse(route, raw, integration)
       const jobs = options.toJobs(connector.side, integration.id, envelopes)
-      if (jobs.length > 0) await options.queue.enqueue(jobs)
+      if (jobs.length > 0) await options.queue.accept(jobs)
       const labels = labelsOf(kind, route)
       options.metrics.observe(
         'cxb_webhook_ack_seconds',

@@ -40,7 +40,7 @@ describe('GroupCommit', () => {
         if (fail) throw new Error('disk full')
         return [...items]
       },
-      () => (afterCommits += 1),
+      { afterCommit: () => (afterCommits += 1) },
     )
     const failed = await Promise.allSettled([commit.submit([1]), commit.submit([2])])
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected'])
@@ -56,5 +56,25 @@ describe('GroupCommit', () => {
     commit.flush()
     expect(commit.pending).toBe(0)
     expect(await pending).toEqual([7])
+  })
+
+  it('hands results out only once the batch is durable, and fails the batch if that fails', async () => {
+    let makeDurable: (() => void) | undefined
+    let failSync = false
+    const commit = new GroupCommit<number, number>((items) => [...items], {
+      durable: () =>
+        failSync
+          ? Promise.reject(new Error('fsync failed'))
+          : new Promise<void>((resolve) => (makeDurable = resolve)),
+    })
+    let settled = false
+    const pending = commit.submit([1]).then((r) => ((settled = true), r))
+    commit.flush()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(settled).toBe(false)
+    makeDurable?.()
+    expect(await pending).toEqual([1])
+    failSync = true
+    await expect(commit.submit([2])).rejects.toThrow('fsync failed')
   })
 })

@@ -4,22 +4,31 @@ interface Waiter<I, O> {
   readonly reject: (error: unknown) => void
 }
 
+export interface GroupCommitOptions {
+  /** Runs once a batch's results are handed out (e.g. wake the worker). */
+  readonly afterCommit?: () => void
+  /** Resolves once the batch just written is durable (the WAL fsync); callers wait for it. */
+  readonly durable?: () => Promise<void>
+}
+
 /**
  * Batches writes from many callers into one transaction. Calls made before the batch runs
  * (the rest of this turn of the event loop: every request callback the poll phase delivers)
  * share one commit, and so one fsync; each caller then gets its own slice of the results. The
  * write is synchronous, so calls arriving during a commit simply wait for the next batch.
- * If the transaction fails, every caller in the batch sees the error (nothing was written).
+ * If the transaction (or making it durable) fails, every caller in the batch sees the error.
  */
 export class GroupCommit<I, O> {
   readonly #write: (items: readonly I[]) => O[]
   readonly #afterCommit: () => void
+  readonly #durable: (() => Promise<void>) | undefined
   #waiting: Waiter<I, O>[] = []
   #scheduled: NodeJS.Immediate | undefined
 
-  constructor(write: (items: readonly I[]) => O[], afterCommit: () => void = () => {}) {
+  constructor(write: (items: readonly I[]) => O[], options: GroupCommitOptions = {}) {
     this.#write = write
-    this.#afterCommit = afterCommit
+    this.#afterCommit = options.afterCommit ?? (() => {})
+    this.#durable = options.durable
   }
 
   submit(items: readonly I[]): Promise<O[]> {
@@ -47,6 +56,19 @@ export class GroupCommit<I, O> {
       for (const waiter of batch) waiter.reject(error)
       return
     }
+    if (!this.#durable) {
+      this.#handOut(batch, results)
+      return
+    }
+    this.#durable().then(
+      () => this.#handOut(batch, results),
+      (error: unknown) => {
+        for (const waiter of batch) waiter.reject(error)
+      },
+    )
+  }
+
+  #handOut(batch: readonly Waiter<I, O>[], results: readonly O[]): void {
     let offset = 0
     for (const waiter of batch) {
       waiter.resolve(results.slice(offset, offset + waiter.items.length))

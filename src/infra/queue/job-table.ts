@@ -24,6 +24,10 @@ const INSERT = `
                ELSE 1 END,
           0, @maxAttempts, @runAt, @now, @now)
   ON CONFLICT (dedupe_key) DO NOTHING`
+const INBOX_INSERT = `INSERT INTO inbox (jobs, accepted_at) VALUES (?, ?)`
+const INBOX_OLDEST = `SELECT id, jobs, accepted_at FROM inbox ORDER BY id LIMIT ?`
+/** Inbox rows (group-commit batches) one claim moves: bounds the time a claim holds the loop. */
+const INBOX_ROWS_PER_DRAIN = 32
 const RUNNABLE = `
   SELECT id, lane FROM jobs
    WHERE state = 'queued' AND is_head = 1 AND run_at <= ?
@@ -31,49 +35,65 @@ const RUNNABLE = `
 
 /** Reads, inserts and claims on the `jobs` table, synchronously (better-sqlite3). */
 export class JobTable {
-  readonly #db: Database.Database
   readonly #sql: Prepare
   // One transaction wrapper for every call: better-sqlite3 builds four closures per wrapper.
   readonly #transaction: Database.Transaction<(work: () => unknown) => unknown>
 
   constructor(db: Database.Database) {
-    this.#db = db
     this.#sql = statementCache(db)
     this.#transaction = db.transaction((work: () => unknown) => work())
   }
 
-  /** Runs `work` in one write transaction (taken at once, so a second process waits). */
+  /**
+   * Runs `work` in one write transaction (taken at once, so a second process waits). The commit
+   * is not fsynced (synchronous=NORMAL): it survives a crash of the process, and `WalSync`
+   * makes it survive power loss where that matters (enqueues, operator actions). A claim or
+   * outcome lost to power loss only runs an idempotent job again.
+   */
   atomically<T>(work: () => T): T {
     return this.#transaction.immediate(work) as T
   }
 
   /**
-   * Like `atomically`, but the commit is not fsynced (synchronous=NORMAL): for claims and
-   * outcomes, never for an enqueue. In WAL mode such a commit still survives a crash of the
-   * process; only power loss can drop it, and the next FULL commit (every enqueue) syncs the
-   * WAL up to it as well. A lost claim or outcome only runs an idempotent job again
-   * (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html).
+   * Inserts a batch in one transaction: the group commit. What the inbox holds goes first, so a
+   * job enqueued now never overtakes one accepted earlier in its lane.
    */
-  atomicallyUnsynced<T>(work: () => T): T {
-    this.#db.exec('PRAGMA synchronous = NORMAL')
-    try {
-      return this.atomically(work)
-    } finally {
-      this.#db.exec('PRAGMA synchronous = FULL')
-    }
+  insert(jobs: readonly NewJob[], now: number): EnqueueResult[] {
+    return this.atomically(() => {
+      while (this.drainInbox(INBOX_ROWS_PER_DRAIN) > 0);
+      return jobs.map((job) => this.#insertOne(job, now))
+    })
   }
 
-  /** Inserts a batch in one transaction: the group commit. */
-  insert(jobs: readonly NewJob[], now: number): EnqueueResult[] {
-    return this.atomically(() =>
-      jobs.map((job) => {
-        // run() rather than RETURNING: no result row to build for the common case.
-        const inserted = this.#sql(INSERT).run({ ...job, now })
-        if (inserted.changes > 0) return { id: String(inserted.lastInsertRowid), duplicate: false }
-        const existing = this.#sql(`SELECT id FROM jobs WHERE dedupe_key = ?`).get(job.dedupeKey)
-        return { id: String((existing as { id: number }).id), duplicate: true }
-      }),
-    )
+  /** Stores an accepted batch as one inbox row (see queue-database.ts). */
+  accept(jobs: readonly NewJob[], now: number): void {
+    this.atomically(() => this.#sql(INBOX_INSERT).run(JSON.stringify(jobs), now))
+  }
+
+  /**
+   * Moves up to `rows` inbox rows, oldest first, into `jobs` (deduplicated, placed in their
+   * lanes), inside the caller's transaction. Returns how many rows it moved.
+   */
+  drainInbox(rows: number): number {
+    const batches = this.#sql(INBOX_OLDEST).all(rows) as Array<{
+      id: number
+      jobs: string
+      accepted_at: number
+    }>
+    if (batches.length === 0) return 0
+    for (const batch of batches) {
+      for (const job of JSON.parse(batch.jobs) as NewJob[]) this.#insertOne(job, batch.accepted_at)
+    }
+    this.#sql(`DELETE FROM inbox WHERE id <= ?`).run(batches[batches.length - 1]!.id)
+    return batches.length
+  }
+
+  #insertOne(job: NewJob, now: number): EnqueueResult {
+    // run() rather than RETURNING: no result row to build for the common case.
+    const inserted = this.#sql(INSERT).run({ ...job, now })
+    if (inserted.changes > 0) return { id: String(inserted.lastInsertRowid), duplicate: false }
+    const existing = this.#sql(`SELECT id FROM jobs WHERE dedupe_key = ?`).get(job.dedupeKey)
+    return { id: String((existing as { id: number }).id), duplicate: true }
   }
 
   /**
@@ -81,7 +101,8 @@ export class JobTable {
    * here: after an operator retries an old failed job, its lane can briefly have two heads.
    */
   claim(limit: number, now: number, busyLanes: ReadonlySet<string>): JobRow[] {
-    return this.atomicallyUnsynced(() => {
+    return this.atomically(() => {
+      this.drainInbox(INBOX_ROWS_PER_DRAIN)
       const candidates = this.#sql(RUNNABLE).all(now, limit * 2 + 8) as Array<{
         id: number
         lane: string | null
@@ -103,7 +124,12 @@ export class JobTable {
   }
 
   hasRunnable(now: number): boolean {
-    return this.#sql(RUNNABLE).all(now, 1).length > 0
+    return this.inboxWaiting() || this.#sql(RUNNABLE).all(now, 1).length > 0
+  }
+
+  /** Accepted batches are still waiting to be drained into `jobs`. */
+  inboxWaiting(): boolean {
+    return this.#sql(`SELECT 1 FROM inbox LIMIT 1`).get() !== undefined
   }
 
   get(id: number): JobRow | undefined {
@@ -122,6 +148,9 @@ export class JobTable {
     ).all() as Array<{ state: keyof QueueStats; n: number }>
     const stats = { queued: 0, active: 0, parked: 0, failed: 0 }
     for (const { state, n } of rows) stats[state] = n
+    // Accepted jobs not yet drained are queued too (duplicates among them included).
+    const inbox = this.#sql(`SELECT coalesce(sum(json_array_length(jobs)), 0) AS n FROM inbox`)
+    stats.queued += (inbox.get() as { n: number }).n
     return stats
   }
 

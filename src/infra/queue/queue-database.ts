@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 
 import Database from 'better-sqlite3'
 
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
 /** States that hold a lane: only the oldest of these in a lane may run. */
 export const UNFINISHED = `('queued', 'active', 'parked')`
@@ -38,6 +38,24 @@ CREATE INDEX jobs_open_state ON jobs (state) WHERE state IN ${OPEN};
 CREATE INDEX jobs_finished ON jobs (updated_at) WHERE state IN ('done', 'skipped');
 `
 
+/*
+ * Version 2: the inbox. An acknowledging write stores a whole group-commit batch as one row
+ * (an append at the end of one B-tree); the jobs' own rows and index entries (dedupe key, lane,
+ * runnable) are written later, before any of them can run, by whichever process drains it
+ * (job-table.ts). Rows are drained in id order, so lanes keep the order of acceptance.
+ */
+const INBOX = `
+CREATE TABLE inbox (
+  id INTEGER PRIMARY KEY,
+  jobs TEXT NOT NULL,
+  accepted_at INTEGER NOT NULL
+);
+`
+const UPGRADES: ReadonlyArray<{ readonly to: number; readonly sql: string }> = [
+  { to: 1, sql: SCHEMA },
+  { to: 2, sql: INBOX },
+]
+
 /**
  * Opens the queue's own database file (separate from the store's, so the two never wait on
  * each other's write lock) and creates the schema on first use.
@@ -45,10 +63,10 @@ CREATE INDEX jobs_finished ON jobs (updated_at) WHERE state IN ('done', 'skipped
 export function openQueueDatabase(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const db = new Database(path)
-  // FULL: a commit is fsynced before enqueue resolves, so an acknowledged job survives power
-  // loss, not only a crash (https://www.sqlite.org/pragma.html#pragma_synchronous).
+  // NORMAL: commits are not fsynced on the event loop; enqueues wait for `WalSync` instead, so
+  // an acknowledged job survives power loss, not only a crash (wal-sync.ts).
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
+  db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 5000')
   const version = db.pragma('user_version', { simple: true }) as number
   if (version > SCHEMA_VERSION) {
@@ -57,7 +75,7 @@ export function openQueueDatabase(path: string): Database.Database {
   }
   if (version < SCHEMA_VERSION) {
     db.transaction(() => {
-      db.exec(SCHEMA)
+      for (const upgrade of UPGRADES.filter((u) => u.to > version)) db.exec(upgrade.sql)
       db.pragma(`user_version = ${SCHEMA_VERSION}`)
     }).immediate()
   }

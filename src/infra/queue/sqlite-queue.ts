@@ -23,6 +23,7 @@ import { noopLogger } from './noop-logger.ts'
 import { openQueueDatabase } from './queue-database.ts'
 import { queueMetrics } from './queue-metrics.ts'
 import { type RetentionOptions, startRetention } from './retention.ts'
+import { WalSync } from './wal-sync.ts'
 import { Worker, type WorkerDeps } from './worker.ts'
 
 export interface SqliteQueueOptions extends RetentionOptions {
@@ -50,9 +51,11 @@ export function openSqliteQueue(options: SqliteQueueOptions): JobQueue {
 
 class SqliteQueue implements JobQueue {
   readonly #db: Database.Database
+  readonly #wal: WalSync
   readonly #table: JobTable
   readonly #transitions: LaneTransitions
   readonly #enqueues: GroupCommit<NewJob, EnqueueResult>
+  readonly #accepts: GroupCommit<NewJob, undefined>
   readonly #workerDeps: WorkerDeps
   readonly #retention: { stop(): void }
   #worker: Worker | undefined
@@ -62,6 +65,8 @@ class SqliteQueue implements JobQueue {
     const clock = options.clock ?? systemClock
     const log = options.log ?? noopLogger
     this.#db = openQueueDatabase(options.path)
+    this.#wal = new WalSync(options.path)
+    this.#wal.syncDirectory()
     this.#table = new JobTable(this.#db)
     this.#transitions = new LaneTransitions(this.#db)
     const recovered = this.#table.atomically(() =>
@@ -70,9 +75,16 @@ class SqliteQueue implements JobQueue {
     if (recovered.requeued + recovered.parked > 0) {
       log.warn(recovered, 'jobs left active by a stopped process were recovered')
     }
-    this.#enqueues = new GroupCommit(
-      (jobs) => this.#table.insert(jobs, clock.nowMs()),
-      () => this.#worker?.wake(),
+    this.#enqueues = new GroupCommit((jobs) => this.#table.insert(jobs, clock.nowMs()), {
+      durable: () => this.#wal.sync(),
+      afterCommit: () => this.#worker?.wake(),
+    })
+    this.#accepts = new GroupCommit(
+      (jobs) => {
+        this.#table.accept(jobs, clock.nowMs())
+        return jobs.map(() => undefined)
+      },
+      { durable: () => this.#wal.sync(), afterCommit: () => this.#worker?.wake() },
     )
     const metrics = queueMetrics(options.metrics)
     this.#workerDeps = {
@@ -92,6 +104,13 @@ class SqliteQueue implements JobQueue {
     if (jobs.length === 0) return []
     const now = this.#workerDeps.clock.nowMs()
     return this.#enqueues.submit(jobs.map((spec) => toNewJob(spec, now)))
+  }
+
+  async accept(jobs: readonly JobSpec[]): Promise<void> {
+    this.#assertOpen()
+    if (jobs.length === 0) return
+    const now = this.#workerDeps.clock.nowMs()
+    await this.#accepts.submit(jobs.map((spec) => toNewJob(spec, now)))
   }
 
   work(handlers: Readonly<Record<string, JobHandler>>, options: WorkerOptions): void {
@@ -120,11 +139,11 @@ class SqliteQueue implements JobQueue {
   }
 
   async retry(id: string): Promise<void> {
-    this.#operate(id, (key, now) => this.#transitions.retry(key, now))
+    await this.#operate(id, (key, now) => this.#transitions.retry(key, now))
   }
 
   async skip(id: string): Promise<void> {
-    this.#operate(id, (key, now) => this.#transitions.skip(key, now))
+    await this.#operate(id, (key, now) => this.#transitions.skip(key, now))
   }
 
   async stats(): Promise<QueueStats> {
@@ -143,26 +162,31 @@ class SqliteQueue implements JobQueue {
 
   async close(): Promise<void> {
     if (this.#closed) return
+    this.#accepts.flush()
     this.#enqueues.flush()
     this.#worker?.abandon()
     this.#worker = undefined
     this.#retention.stop()
     this.#closed = true
+    await this.#wal.close()
     this.#db.close()
   }
 
   #isIdle(): boolean {
     this.#assertOpen()
-    if (this.#enqueues.pending > 0 || (this.#worker?.busy ?? 0) > 0) return false
+    if (this.#enqueues.pending + this.#accepts.pending > 0 || (this.#worker?.busy ?? 0) > 0) {
+      return false
+    }
     return (
       this.#table.stats().active === 0 && !this.#table.hasRunnable(this.#workerDeps.clock.nowMs())
     )
   }
 
-  #operate(id: string, change: (key: number, now: number) => void): void {
+  async #operate(id: string, change: (key: number, now: number) => void): Promise<void> {
     this.#assertOpen()
     const key = parseJobId(id) ?? 0
     this.#table.atomically(() => change(key, this.#workerDeps.clock.nowMs()))
+    await this.#wal.sync()
     this.#worker?.wake()
   }
 

@@ -57,11 +57,11 @@ export class Worker {
     this.#concurrency = Math.max(1, Math.floor(concurrency))
     this.#outcomes = new GroupCommit(
       (items) =>
-        deps.table.atomicallyUnsynced(() => {
+        deps.table.atomically(() => {
           const now = deps.clock.nowMs()
           return items.map(({ row, outcome }) => deps.transitions.finish(row, outcome, now))
         }),
-      () => this.wake(),
+      { afterCommit: () => this.wake() },
     )
     // Starts after work() returns, so no handler runs inside the caller's work() call.
     this.#loop = Promise.resolve().then(() => this.#run())
@@ -92,7 +92,7 @@ export class Worker {
     const now = this.#deps.clock.nowMs()
     for (const run of this.#runs.values()) {
       run.detached = true
-      this.#deps.table.atomicallyUnsynced(() => this.#deps.transitions.release(run.row.id, now))
+      this.#deps.table.atomically(() => this.#deps.transitions.release(run.row.id, now))
       this.#deps.metrics.finished(run.row.task, 'released')
       run.controller.abort(new Error('the job queue is stopping'))
     }
@@ -127,6 +127,8 @@ export class Worker {
     try {
       const rows = this.#deps.table.claim(free, this.#deps.clock.nowMs(), this.#busyLanes)
       for (const row of rows) this.#start(row)
+      // More accepted batches to drain: next turn, after pending I/O (webhooks) had its share.
+      if (this.#deps.table.inboxWaiting()) setImmediate(() => this.wake())
     } catch (error) {
       this.#deps.log.error({ err: errorSummary(error) }, 'job claim failed')
     }

@@ -83,6 +83,11 @@ class PgBossQueue implements JobQueue {
     }
   }
 
+  /** pg-boss has no cheaper durable write than its insert: accepting is enqueueing. */
+  async accept(jobs: readonly JobSpec[]): Promise<void> {
+    await this.enqueue(jobs)
+  }
+
   work(handlers: Readonly<Record<string, JobHandler>>, options: WorkerOptions): void {
     this.#assertOpen()
     if (this.#worker) throw new Error('this queue is already working; call stop() first')
