@@ -208,8 +208,8 @@ describe('uninstall', () => {
       botAppId: BOT.appId,
     })
     const conversation = String((first.activity['conversation'] as { id: string }).id)
-    const removed = await h.teams.control.uninstallBot({ user: other, botAppId: BOT.appId })
-    expect(removed.activity).toMatchObject({ type: 'installationUpdate', action: 'remove' })
+    const [removed] = await h.teams.control.uninstallBot({ user: other, botAppId: BOT.appId })
+    expect(removed!.activity).toMatchObject({ type: 'installationUpdate', action: 'remove' })
     const path = `/v3/conversations/${encodeURIComponent(conversation)}/activities`
     const res = await call('POST', path, message('still there?'))
     expect([res.status, res.body.error.code]).toEqual([403, 'BotNotInConversationRoster'])

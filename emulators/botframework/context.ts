@@ -9,6 +9,8 @@ import { connectorError, unauthorized } from './errors.ts'
 import type { MessageIdSource } from './ids.ts'
 import type { TeamsRateLimits } from './limits.ts'
 import type { Conversation, TeamsState } from './state.ts'
+import type { TeamsStreams } from './streams.ts'
+import type { UserFiles } from './user-files.ts'
 
 /** What the Teams connector recorded a bot doing, in arrival order. */
 export interface SentActivity {
@@ -19,6 +21,18 @@ export interface SentActivity {
   readonly operation: 'send' | 'reply' | 'update' | 'delete' | 'stream'
   /** The activity as stored (with `id`, `from`, `conversation`, `timestamp` filled in). */
   readonly activity: Record<string, unknown>
+  readonly receivedAt: string
+}
+
+/** A bot call the connector refused (4xx/5xx, or a 202 that carries an error), for tests. */
+export interface Refusal {
+  readonly method: string
+  readonly path: string
+  readonly conversationId?: string
+  readonly status: number
+  readonly code?: string
+  readonly message?: string
+  readonly retryAfter?: string
   readonly receivedAt: string
 }
 
@@ -43,9 +57,14 @@ export interface BotFrameworkContext {
   readonly bots: Map<string, BotRegistration>
   readonly ids: MessageIdSource
   readonly sent: SentActivity[]
+  readonly refusals: Refusal[]
+  readonly streams: TeamsStreams
+  readonly files: UserFiles
   readonly onBotActivity: ((conversationId: string, activity: unknown) => void) | undefined
   /** `{url}/teams/`, the `serviceUrl` in every activity. */
   serviceUrl: string
+  /** `http://127.0.0.1:port` */
+  origin: string
   messageSizeLimitBytes: number
   deliveryTimeoutMs: number
 }

@@ -5,7 +5,8 @@ import { RateWindow } from '../kit/rate-window.ts'
  * Teams bot throttling (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit):
  * per bot per thread, send and create conversation 7/1 s, 8/2 s, 60/30 s, 1800/3600 s; get
  * members 14/1 s, 16/2 s, 120/30 s, 3600/3600 s. Per thread for all bots: send 14/1 s, 16/2 s;
- * get members 28/1 s, 32/2 s. "The global limit per app per tenant is 30 Requests Per Second."
+ * get members 28/1 s, 32/2 s. "The global limit per app per tenant is 50 Requests Per Second (RPS)"
+ * (30 in earlier versions of the page; the bridge's own default budget stays at 30).
  * Fixed windows here; the service's exact algorithm is not documented.
  */
 const PER_BOT_THREAD = {
@@ -32,7 +33,7 @@ const PER_THREAD = {
     [32, 2],
   ],
 } as const
-const PER_APP_TENANT_RPS = 30
+const PER_APP_TENANT_RPS = 50
 
 export type LimitKind = 'send' | 'members'
 

@@ -41,11 +41,22 @@ export interface Conversation {
   readonly channel?: TeamsChannel
 }
 
+/** Where an app is installed: the team for channel threads, else the conversation itself. */
+export const scopeOf = (conversation: Conversation): string =>
+  conversation.channel ? conversation.channel.teamId : conversation.id
+
 /** Users, channels and conversations the emulated Teams tenant holds. */
 export class TeamsState {
   readonly users = new Map<string, TeamsUser>()
   readonly channels = new Map<string, TeamsChannel>()
   readonly conversations = new Map<string, Conversation>()
+  /** `{appId}|{scope}` the bot was removed from (scope: see `scopeOf`). */
+  readonly uninstalled = new Set<string>()
+  /**
+   * `{appId}|{scope}` where the bot receives every message, not only those that @mention it
+   * (resource-specific consent `ChannelMessage.Read.Group` / `ChatMessage.Read.Chat`).
+   */
+  readonly receivesAll = new Set<string>()
 
   addUser(user: TeamsUser): TeamsUser {
     const existing = this.users.get(user.id)

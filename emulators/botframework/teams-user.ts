@@ -1,8 +1,9 @@
 import type { BotFrameworkContext } from './context.ts'
 import { botAccountId } from './ids.ts'
-import type { Conversation, ConversationType, TeamsUser } from './state.ts'
+import { type Conversation, type ConversationType, scopeOf, type TeamsUser } from './state.ts'
 import { type Mention, messageFields, teamsActivity } from './user-activities.ts'
 import type { ChannelDelivery, DeliveryResult } from './user-actor.ts'
+import type { UserFileInput } from './user-files.ts'
 
 export interface UserSendsInput {
   /** Existing conversation; for `personal` it defaults to the bot↔user 1:1 chat. */
@@ -11,7 +12,15 @@ export interface UserSendsInput {
   text: string
   attachments?: unknown[]
   replyToId?: string
+  /**
+   * Accounts mentioned besides those `<at>Name</at>` in the text resolves on its own (the bot and
+   * the conversation's members); each needs its `<at>Name</at>` in the text.
+   */
   mentions?: Mention[]
+  /** Prefixes `<at>{bot name}</at> `: how a user addresses the bot in a group chat or channel. */
+  mentionBot?: boolean
+  /** Files the user attaches (1:1 chats only: elsewhere Teams does not hand them to the bot). */
+  files?: UserFileInput[]
   /** Default `personal`. `channel` needs `channelId` (a channel added with `addChannel`). */
   conversationType?: ConversationType
   channelId?: string
@@ -25,7 +34,7 @@ export interface UserEventInput {
   botAppId?: string
 }
 
-function defaultBot(ctx: BotFrameworkContext, botAppId: string | undefined): string {
+export function defaultBot(ctx: BotFrameworkContext, botAppId: string | undefined): string {
   if (botAppId) {
     if (!ctx.bots.has(botAppId)) throw new Error(`unknown bot ${botAppId}`)
     return botAppId
@@ -43,7 +52,9 @@ function resolveConversation(
 ): Conversation {
   const existing = ctx.state.conversations.get(input.conversationId ?? '')
   if (existing) {
-    if (!existing.bots.has(appId)) throw new Error(`bot ${appId} is not in ${existing.id}`)
+    const removed = ctx.state.uninstalled.has(`${appId}|${scopeOf(existing)}`)
+    if (!existing.bots.has(appId) && !removed)
+      throw new Error(`bot ${appId} is not in ${existing.id}`)
     if (existing.type !== 'channel') existing.members.set(user.id, user)
     return existing
   }
@@ -62,14 +73,24 @@ function resolveConversation(
 }
 
 /** The bot, the (registered) user and the conversation an actor verb acts in. */
-function actorScene(ctx: BotFrameworkContext, input: UserSendsInput | UserEventInput, id = '') {
+export function actorScene(
+  ctx: BotFrameworkContext,
+  input: UserSendsInput | UserEventInput,
+  id = '',
+) {
   const appId = defaultBot(ctx, input.botAppId)
   const user = ctx.state.addUser(input.user)
   const conversation = resolveConversation(ctx, appId, user, input, id)
   return { appId, user, conversation }
 }
 
-/** The Teams user writes to the bot: builds the message activity and posts it to the bot. */
+/**
+ * The Teams user writes to the bot: builds the message activity and posts it to the bot. In
+ * group chats and channels "Bots in a group or channel only receive messages when they're
+ * mentioned" (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/channel-and-group-conversations),
+ * unless `control.receiveAllMessages` granted resource-specific consent; a bot removed from the
+ * team or chat receives nothing. Either way the message is stored and returned with status 0.
+ */
 export async function userSends(
   ctx: BotFrameworkContext,
   delivery: ChannelDelivery,
@@ -77,8 +98,30 @@ export async function userSends(
 ): Promise<DeliveryResult> {
   const id = ctx.ids.next(ctx.clock.nowMs())
   const { appId, user, conversation } = actorScene(ctx, input, id)
-  const activity = teamsActivity(ctx, conversation, appId, user, { ...messageFields(input), id })
+  const botName = ctx.bots.get(appId)?.name ?? 'Bot'
+  const bot = { id: botAccountId(appId), name: botName }
+  const text = input.mentionBot ? `<at>${botName}</at> ${input.text}` : input.text
+  const known = [bot, ...conversation.members.values()].map((m) => ({ id: m.id, name: m.name }))
+  const files =
+    conversation.type === 'personal'
+      ? (input.files ?? []).map((file) => ctx.files.attach(ctx.origin, user, file))
+      : []
+  const fields = messageFields(
+    { ...input, text, attachments: [...files, ...(input.attachments ?? [])] },
+    known,
+  )
+  const activity = teamsActivity(ctx, conversation, appId, user, { ...fields, id })
   conversation.activities.set(id, { id, by: 'user', activity, deleted: false })
+  const scope = `${appId}|${scopeOf(conversation)}`
+  if (ctx.state.uninstalled.has(scope)) {
+    conversation.bots.delete(appId)
+    return { status: 0, activity, deliveries: [], skipped: 'notInstalled' }
+  }
+  const mentioned = (fields['entities'] as Array<{ mentioned?: { id: string } }>).some(
+    (e) => e.mentioned?.id === bot.id,
+  )
+  if (conversation.type !== 'personal' && !mentioned && !ctx.state.receivesAll.has(scope))
+    return { status: 0, activity, deliveries: [], skipped: 'notMentioned' }
   return delivery.deliver(appId, activity)
 }
 
@@ -89,46 +132,4 @@ export async function userTyping(
 ): Promise<DeliveryResult> {
   const { appId, user, conversation } = actorScene(ctx, input)
   return delivery.deliver(appId, teamsActivity(ctx, conversation, appId, user, { type: 'typing' }))
-}
-
-/**
- * The user installs the bot in personal scope: `installationUpdate` (action `add`) then the
- * `conversationUpdate` with `membersAdded` = bot and user
- * (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events).
- */
-export async function installBot(
-  ctx: BotFrameworkContext,
-  delivery: ChannelDelivery,
-  input: UserEventInput,
-): Promise<DeliveryResult[]> {
-  const { appId, user, conversation } = actorScene(ctx, input)
-  const install = teamsActivity(ctx, conversation, appId, user, {
-    type: 'installationUpdate',
-    action: 'add',
-    entities: [{ type: 'clientInfo', locale: 'en-US' }],
-  })
-  const update = teamsActivity(ctx, conversation, appId, user, {
-    type: 'conversationUpdate',
-    membersAdded: [{ id: botAccountId(appId) }, { id: user.id, aadObjectId: user.aadObjectId }],
-  })
-  return [await delivery.deliver(appId, install), await delivery.deliver(appId, update)]
-}
-
-/**
- * The user removes the bot: `installationUpdate` (action `remove`), then the bot leaves the
- * conversation. "Your bot receives a 403 response code for new messages posted by your bot"
- * (403 `BotNotInConversationRoster` here). A later `userSends` without `conversationId` installs it again.
- */
-export async function uninstallBot(
-  ctx: BotFrameworkContext,
-  delivery: ChannelDelivery,
-  input: UserEventInput,
-): Promise<DeliveryResult> {
-  const { appId, user, conversation } = actorScene(ctx, input)
-  const result = await delivery.deliver(
-    appId,
-    teamsActivity(ctx, conversation, appId, user, { type: 'installationUpdate', action: 'remove' }),
-  )
-  conversation.bots.delete(appId)
-  return result
 }

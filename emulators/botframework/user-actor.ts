@@ -10,6 +10,11 @@ export interface DeliveryResult {
   readonly activity: Record<string, unknown>
   /** Every POST this call made, in order (a duplicate, or a held activity released after it). */
   readonly deliveries: ReadonlyArray<{ activityId: string; status: number }>
+  /**
+   * Why nothing was posted although no fault was injected: the bot was not @mentioned in a
+   * group chat or channel, or it is not installed there.
+   */
+  readonly skipped?: 'notMentioned' | 'notInstalled'
 }
 
 /** "This happens when the bot fails to respond to the Bot Framework within 15 seconds." */

@@ -6,7 +6,7 @@ import { type BotFrameworkContext, conversationForBot, guard, throttled } from '
 import { connectorError } from '../errors.ts'
 import type { Conversation } from '../state.ts'
 import { recordBotActivity } from './record.ts'
-import { handleStreamActivity, streamInfo } from './streaming.ts'
+import { handleStreamActivity, STREAM_MESSAGES, streamInfo } from './streaming.ts'
 
 interface Params {
   conversationId: string
@@ -30,7 +30,12 @@ export function registerActivityRoutes(app: FastifyInstance, ctx: BotFrameworkCo
     const body = jsonBody(req)
     const problem = checkBotActivity(body, ctx.messageSizeLimitBytes)
     if (problem) {
-      await connectorError(reply, problem.status, problem.code, problem.message)
+      // A stream over the size limit is refused as a stream (streaming-ux "Response codes").
+      const stream =
+        problem.code === 'MessageSizeTooBig' && streamInfo(body as Record<string, unknown>)
+      if (stream)
+        await connectorError(reply, 403, 'ContentStreamNotAllowed', STREAM_MESSAGES.tooLarge)
+      else await connectorError(reply, problem.status, problem.code, problem.message)
       return undefined
     }
     const wait = ctx.limits.hit('send', appId, conversation.tenantId, conversation.id)
