@@ -68,6 +68,8 @@ function bareServer(log: Logger, bodyLimit: number): FastifyInstance {
     loggerInstance: log as unknown as FastifyBaseLogger,
     // Webhook traffic is counted in metrics; per-request log lines would cost more than the work.
     logController: new LogController({ disableRequestLogging: true }),
+    // Nothing logs through `request.log`: no child logger (and its redaction pass) per request.
+    childLoggerFactory: (logger) => logger,
     bodyLimit,
     return503OnClosing: true,
     requestTimeout: 30_000,
