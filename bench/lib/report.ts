@@ -33,7 +33,7 @@ export function formatReport(r: BenchResults): string {
       '1. webhook ingest (basic Graph notifications, closed loop, same connections)',
       `  bare node:http    ${int(i.bare.closed.okPerSecond)} /s   ${latencyLine(i.bare.closed.latencyMs)}`,
       `  bridge (serve)    ${int(i.bridge.closed.okPerSecond)} /s   ${latencyLine(i.bridge.closed.latencyMs)}`,
-      `  bridge CPU        ${fixed(i.bridgeCpuMicrosPerAck, 0)} µs per acknowledgement (user + system, closed loop)`,
+      `  CPU per 2xx       bridge ${fixed(i.bridgeCpuMicrosPerAck, 0)} µs, bare ${fixed(i.bareCpuMicrosPerAck, 0)} µs (user + system, closed loop): ratio ${fixed(i.bareCpuMicrosPerAck / i.bridgeCpuMicrosPerAck, 2)}`,
       `  ratio bridge/bare ${fixed(i.ratio, 2)}   (target ≥ 0.40)`,
       `  at ${int(i.bridge.open.offeredRate ?? 0)}/s offered: bridge ${latencyLine(i.bridge.open.latencyMs)}, not sent ${int(i.bridge.open.skipped)}   (target p99 < 10 ms)`,
       `                       bare   ${latencyLine(i.bare.open.latencyMs)}`,

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { DEMO } from '../../src/app/sandbox-seed.ts'
 import { TASKS } from '../../src/flows/customer-chat/index.ts'
 import { startBridgeProcess } from '../lib/bridge-process.ts'
-import { firstJsonLine, runNodeJson, spawnNode, stopChild } from '../lib/child.ts'
+import { cpuSeconds, firstJsonLine, runNodeJson, spawnNode, stopChild } from '../lib/child.ts'
 import { bridgeConfig, freePort, seedDataDir, startEmulators } from '../lib/world.ts'
 import type { LoadResult, LoadSpec } from '../load/generator.ts'
 
@@ -30,6 +30,8 @@ export interface IngestResult {
   readonly bridgeRssMiB: number
   /** The bridge process's CPU time (user + system) per acknowledgement in the closed loop. */
   readonly bridgeCpuMicrosPerAck: number
+  /** The same for the bare server: the ratio of the two holds even on a busy machine. */
+  readonly bareCpuMicrosPerAck: number
 }
 
 /**
@@ -75,7 +77,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   try {
     const bareUrl = `http://127.0.0.1:${barePort}${path}`
     const bridgeUrl = `${bridge.url}${path}`
-    const bare = { closed: await load(bareUrl, 'closed'), open: await load(bareUrl, 'open') }
+    const bareCpuBefore = cpuSeconds(bareChild.pid!)
+    const bareClosed = await load(bareUrl, 'closed')
+    const bareCpuMicrosPerAck =
+      ((cpuSeconds(bareChild.pid!) - bareCpuBefore) * 1e6) / bareClosed.okTotal
+    const bare = { closed: bareClosed, open: await load(bareUrl, 'open') }
     const cpuBefore = bridge.cpuSeconds()
     const bridgeClosed = await load(bridgeUrl, 'closed')
     const bridgeCpuMicrosPerAck = ((bridge.cpuSeconds() - cpuBefore) * 1e6) / bridgeClosed.okTotal
@@ -90,6 +96,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       acknowledged: bridgeClosed.okTotal + bridgeOpen.okTotal,
       bridgeRssMiB,
       bridgeCpuMicrosPerAck,
+      bareCpuMicrosPerAck,
     }
   } finally {
     await bridge.stop()
