@@ -18,7 +18,7 @@ export function sendersReorderedByGraph(
   const reordered = new Set<string>()
   for (const attempt of deliveries) {
     if (attempt.outcome !== 'delivered' || attempt.kind !== 'notification') continue
-    const id = MESSAGE_ID.exec(JSON.stringify(attempt.payload))?.[1]
+    const id = MESSAGE_ID.exec(JSON.stringify(attempt.item ?? attempt.payload))?.[1]
     const message = id === undefined ? undefined : position.get(id)
     if (!message || seen.has(id!)) continue
     seen.add(id!)

@@ -13,6 +13,7 @@ import {
 import { METERED_EVALUATION_QUOTA, NotificationDispatcher } from './notifications/dispatcher.ts'
 import { LifecycleManager } from './notifications/lifecycle.ts'
 import { SlowEndpointMonitor } from './notifications/slow-endpoints.ts'
+import { validationTokens } from './notifications/validation-tokens.ts'
 import { registerGraphRoutes } from './routes/register.ts'
 import { ChangeFeed } from './state/changes.ts'
 import { Conversations } from './state/conversations.ts'
@@ -88,6 +89,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     monitor: new SlowEndpointMonitor(clock),
     faults: deliveryFaults,
     options: { ...DEFAULT_DELIVERY, ...options.delivery },
+    validationTokens: (pairs) => validationTokens(options.identity, pairs, clock.nowSeconds()),
   })
   const ctx = {
     clock,
@@ -121,16 +123,16 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     const chat = conversations.chats.get(change.container.chatId)
     if (chat) chat.lastUpdatedDateTime = change.message.lastModifiedDateTime
   })
-  const dispatcher = new NotificationDispatcher(changes, {
+  // Listens to the change feed from here on.
+  new NotificationDispatcher(changes, {
     clock,
-    identity: options.identity,
     subscriptions,
     conversations,
     queue,
     log,
     meteredQuota: options.meteredEvaluationQuota ?? METERED_EVALUATION_QUOTA,
   })
-  const control = new GraphControl(ctx, dispatcher, deliveryFaults)
+  const control = new GraphControl(ctx, deliveryFaults)
   control.addUsers(options.users ?? [])
   for (const chat of options.chats ?? []) control.addChat(chat)
   for (const team of options.teams ?? []) control.addTeam(team)

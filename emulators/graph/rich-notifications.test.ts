@@ -133,6 +133,35 @@ test('every item gets its own symmetric key', async () => {
   expect(keys[0]).not.toBe(keys[1])
 })
 
+test('notifications waiting for a busy endpoint share the next POST, with one token per app and tenant', async () => {
+  await h.call('POST', '/subscriptions', { body: chatSubscription(h, hook.url, encryption) })
+  let first = true
+  hook.respond(() => {
+    const delayMs = first ? 300 : 0
+    first = false
+    return { status: 202, delayMs }
+  })
+  const sent = ['a', 'b', 'c', 'd', 'e'].map((text) =>
+    h.graph.control.userSends({ chatId: h.chatId, userId: ALICE.id, text }),
+  )
+  await h.graph.control.idle()
+  const bodies = hook
+    .notifications()
+    .map((n) =>
+      n.json<{ value: Array<{ resourceData: { id: string } }>; validationTokens: string[] }>(),
+    )
+  expect(bodies.map((b) => b.value.length)).toEqual([1, 4])
+  expect(bodies.flatMap((b) => b.value.map((v) => v.resourceData.id))).toEqual(
+    sent.map((m) => m.id),
+  )
+  expect(bodies[1]!.validationTokens).toHaveLength(1)
+  const delivered = h.graph.control.deliveries().filter((d) => d.kind === 'notification')
+  expect(delivered.map((d) => d.outcome)).toEqual(Array(5).fill('delivered'))
+  expect(
+    delivered.map((d) => (d.item as { resourceData: { id: string } }).resourceData.id),
+  ).toEqual(sent.map((m) => m.id))
+})
+
 test('rich Outlook notifications need $select and carry only the selected properties', async () => {
   const alice = await h.userToken(ALICE)
   const base = {

@@ -257,11 +257,10 @@ async function startEdge(input: {
       get: async (id) => (id === input.integration().id ? input.integration() : undefined),
     },
     queue: {
-      enqueue: async (jobs: readonly JobSpec[]) => {
+      accept: async (jobs: readonly JobSpec[]) => {
         for (const job of jobs) input.received.push(job.payload as unknown as InboundEnvelope)
-        return jobs.map(() => ({ id: 'x', duplicate: false }))
       },
-    } as never,
+    },
     metrics: input.metrics,
     toJobs: (_side, _id, envelopes) =>
       envelopes.map((e) => ({ task: 'test', payload: e as never, dedupeKey: e.dedupeKey })),

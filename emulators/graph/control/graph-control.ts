@@ -1,7 +1,6 @@
 import type { Fault, FaultInjector } from '../../kit/faults.ts'
 import type { DeliveryFaults, NotificationFaults } from '../notifications/delivery-faults.ts'
 import type { DeliveryAttempt } from '../notifications/delivery-log.ts'
-import type { NotificationDispatcher } from '../notifications/dispatcher.ts'
 import type { LifecycleEvent } from '../notifications/notification-body.ts'
 import type { GraphContext } from '../routes/context.ts'
 import type { ChatMessage } from '../state/chat-message.ts'
@@ -33,17 +32,11 @@ export interface TeamInfo {
  */
 export class GraphControl {
   readonly #ctx: GraphContext
-  readonly #dispatcher: NotificationDispatcher
   readonly #deliveryFaults: DeliveryFaults
   readonly #actor: TeamsActor
 
-  constructor(
-    ctx: GraphContext,
-    dispatcher: NotificationDispatcher,
-    deliveryFaults: DeliveryFaults,
-  ) {
+  constructor(ctx: GraphContext, deliveryFaults: DeliveryFaults) {
     this.#ctx = ctx
-    this.#dispatcher = dispatcher
     this.#deliveryFaults = deliveryFaults
     this.#actor = new TeamsActor(ctx)
   }
@@ -185,7 +178,6 @@ export class GraphControl {
 
   /** Resolves when every notification caused so far has been attempted (future retries aside). */
   async idle(): Promise<void> {
-    await this.#dispatcher.idle()
     await this.#ctx.queue.idle()
   }
 }

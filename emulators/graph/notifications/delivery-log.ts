@@ -18,7 +18,10 @@ export interface DeliveryAttempt {
   readonly slow: boolean
   readonly outcome: 'delivered' | 'failed' | 'retry-scheduled' | 'gave-up' | 'dropped'
   readonly error?: string
+  /** What was POSTed (a batch shares one body); undefined when nothing was sent. */
   readonly payload: unknown
+  /** Change notifications: this notification's own item of the body's `value`. */
+  readonly item?: unknown
 }
 
 export class DeliveryLog {

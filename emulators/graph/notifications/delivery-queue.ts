@@ -28,11 +28,29 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
 // Throttled (slow) endpoints get their notifications 10 minutes late.
 const THROTTLE_DELAY_MS = 10 * 60_000
 
+/*
+ * Notifications waiting for the same URL go out together, as one changeNotificationCollection:
+ * its `value` is "the set of notifications being sent to the notification URL", and it may mix
+ * subscriptions, apps and tenants, with one validation token per distinct app and tenant
+ * (https://learn.microsoft.com/graph/api/resources/changenotificationcollection). Graph does not
+ * document a batch size; this bounds a POST to about 300 KB of rich notifications.
+ */
+export const MAX_BATCH = 100
+
+/** An app and tenant a rich notification's validation token is issued for. */
+export interface TokenPair {
+  readonly appId: string
+  readonly tenantId: string
+}
+
 interface Pending {
   readonly deliveryId: string
   readonly kind: 'notification' | 'lifecycle'
   readonly url: string
+  /** A lifecycle notification's whole body; one change notification (an item of `value`). */
   readonly payload: unknown
+  /** Rich notifications: the pair their batch needs a validation token for. */
+  readonly tokenPair: TokenPair | undefined
   readonly subscriptionIds: readonly string[]
   readonly firstAt: number
   attempt: number
@@ -43,11 +61,13 @@ interface Pending {
 /**
  * Sends notifications with Graph's retry and slow-endpoint rules, on the emulator clock: a
  * clock `advance` followed by `pump()` makes due retries happen at once. One endpoint URL
- * receives one POST at a time, in queue order.
+ * receives one POST at a time, in queue order; change notifications waiting for it meanwhile
+ * share the next POST.
  */
 export class DeliveryQueue {
   readonly #pending: Pending[] = []
-  readonly #chains = new Map<string, Promise<void>>()
+  /** Due items per URL, in order, and whether that URL's sender is running. */
+  readonly #ready = new Map<string, Pending[]>()
   readonly #inFlight = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
   #closed = false
@@ -58,6 +78,8 @@ export class DeliveryQueue {
     monitor: SlowEndpointMonitor
     faults: DeliveryFaults
     options: DeliveryOptions
+    /** Validation tokens for the distinct pairs of a batch (validation-tokens.ts). */
+    validationTokens: (pairs: readonly TokenPair[]) => Promise<string[]>
   }
   /** Notifications held back by the reorder fault. */
   readonly #held: Pending[] = []
@@ -67,16 +89,26 @@ export class DeliveryQueue {
     this.deps = deps
   }
 
-  /** Queues a delivery; notifications pass the drop / duplicate / reorder faults first. */
-  enqueue(kind: Pending['kind'], url: string, payload: unknown, subscriptionIds: string[]): void {
-    const item = this.#newItem(kind, url, payload, subscriptionIds)
+  /**
+   * Queues a delivery: a lifecycle notification's body, or one change notification item (with
+   * the app and tenant of its validation token when it carries resource data). Change
+   * notifications pass the drop / duplicate / reorder faults first.
+   */
+  enqueue(
+    kind: Pending['kind'],
+    url: string,
+    payload: unknown,
+    subscriptionIds: string[],
+    tokenPair?: TokenPair,
+  ): void {
+    const item = this.#newItem(kind, url, payload, subscriptionIds, tokenPair)
     const { faults } = this.deps
     if (kind === 'notification' && faults.shouldDrop()) {
-      return this.#record(item, 0, 'dropped', undefined, 'injected drop')
+      return this.#record(item, 0, 'dropped', undefined, undefined, 'injected drop')
     }
     const copies = kind === 'notification' && faults.shouldDuplicate() ? 2 : 1
     for (let i = 0; i < copies; i += 1) {
-      const copy = i === 0 ? item : this.#newItem(kind, url, payload, subscriptionIds)
+      const copy = i === 0 ? item : this.#newItem(kind, url, payload, subscriptionIds, tokenPair)
       const window = faults.faults.reorderWindow ?? 0
       if (kind === 'notification' && window > 1) {
         this.#held.push(copy)
@@ -104,6 +136,7 @@ export class DeliveryQueue {
     url: string,
     payload: unknown,
     subscriptionIds: string[],
+    tokenPair: TokenPair | undefined,
   ): Pending {
     const now = this.deps.clock.nowMs()
     return {
@@ -111,6 +144,7 @@ export class DeliveryQueue {
       kind,
       url,
       payload,
+      tokenPair,
       subscriptionIds,
       firstAt: now,
       attempt: 0,
@@ -123,11 +157,12 @@ export class DeliveryQueue {
   pump(): void {
     if (this.#closed) return
     const now = this.deps.clock.nowMs()
-    const due = this.#pending.filter((p) => p.dueAt <= now)
-    for (const item of due) {
-      this.#pending.splice(this.#pending.indexOf(item), 1)
-      this.#chain(item)
+    let kept = 0
+    for (const item of this.#pending) {
+      if (item.dueAt <= now) this.#hand(item)
+      else this.#pending[kept++] = item
     }
+    this.#pending.length = kept
     this.#arm()
   }
 
@@ -146,40 +181,54 @@ export class DeliveryQueue {
     clearTimeout(this.#heldTimer)
   }
 
-  #chain(item: Pending): void {
-    const previous = this.#chains.get(item.url) ?? Promise.resolve()
-    // A bug in one attempt must not break the endpoint's chain or reject unobserved.
-    const run = previous
-      .then(() => this.#attempt(item))
-      .catch((err: unknown) =>
-        this.#record(item, 0, 'gave-up', undefined, `emulator error: ${String(err)}`),
-      )
-    this.#chains.set(item.url, run)
+  /** Hands a due item to its URL's sender, starting one if that URL has none running. */
+  #hand(item: Pending): void {
+    const ready = this.#ready.get(item.url)
+    if (ready) {
+      ready.push(item)
+      return
+    }
+    this.#ready.set(item.url, [item])
+    const run = this.#send(item.url)
     this.#inFlight.add(run)
-    void run.finally(() => {
-      this.#inFlight.delete(run)
-      if (this.#chains.get(item.url) === run) this.#chains.delete(item.url)
-    })
+    void run.finally(() => this.#inFlight.delete(run))
   }
 
-  async #attempt(item: Pending): Promise<void> {
-    if (this.#closed) return
+  /** One URL's sender: one POST at a time until nothing is ready for the URL. */
+  async #send(url: string): Promise<void> {
+    const ready = this.#ready.get(url)!
+    while (ready.length > 0 && !this.#closed) {
+      const batch = takeBatch(ready)
+      // A bug in one attempt must not stop the endpoint's sender or reject unobserved.
+      await this.#attempt(batch).catch((err: unknown) => {
+        for (const item of batch) {
+          this.#record(item, 0, 'gave-up', undefined, undefined, `emulator error: ${String(err)}`)
+        }
+      })
+    }
+    this.#ready.delete(url)
+  }
+
+  async #attempt(batch: Pending[]): Promise<void> {
     const { clock, monitor, faults, options } = this.deps
-    const endpoint = monitor.state(item.url)
+    const url = batch[0]!.url
+    const endpoint = monitor.state(url)
     if (endpoint === 'dropping') {
-      return this.#record(
-        item,
-        0,
-        'dropped',
-        undefined,
-        'endpoint flagged slow (>= 15% slow answers)',
-      )
+      const why = 'endpoint flagged slow (>= 15% slow answers)'
+      for (const item of batch) this.#record(item, 0, 'dropped', undefined, undefined, why)
+      return
     }
-    if (endpoint === 'throttled' && !item.throttled) {
-      item.throttled = true
-      return this.#reschedule(item, clock.nowMs() + THROTTLE_DELAY_MS)
+    if (endpoint === 'throttled') {
+      const late = batch.filter((item) => !item.throttled)
+      for (const item of late) {
+        item.throttled = true
+        this.#reschedule(item, clock.nowMs() + THROTTLE_DELAY_MS)
+      }
+      batch = batch.filter((item) => item.throttled && !late.includes(item))
+      if (batch.length === 0) return
     }
-    item.attempt += 1
+    for (const item of batch) item.attempt += 1
+    const body = await this.#body(batch)
     const result: PostResult = faults.takeFailure()
       ? {
           status: undefined,
@@ -189,24 +238,38 @@ export class DeliveryQueue {
           error: 'injected delivery failure',
         }
       : await postToSubscriber(
-          item.url,
-          JSON.stringify(item.payload),
+          url,
+          JSON.stringify(body),
           'application/json; charset=utf-8',
           options.timeoutMs,
         )
     const slow = result.status === undefined || result.latencyMs > SLOW_RESPONSE_MS
-    if (result.error !== 'injected delivery failure') monitor.record(item.url, slow)
-    if (result.status !== undefined && result.status >= 200 && result.status < 300) {
-      return this.#record(item, result.latencyMs, 'delivered', result.status, undefined, slow)
+    if (result.error !== 'injected delivery failure') monitor.record(url, slow)
+    const delivered = result.status !== undefined && result.status >= 200 && result.status < 300
+    const error = delivered ? undefined : (result.error ?? `answered ${result.status}`)
+    for (const item of batch) {
+      if (delivered) {
+        this.#record(item, result.latencyMs, 'delivered', result.status, body, undefined, slow)
+        continue
+      }
+      const delay = Math.min(options.retryMaxDelayMs, options.retryBaseMs * 2 ** (item.attempt - 1))
+      const next = clock.nowMs() + delay
+      if (next - item.firstAt > options.retryWindowMs) {
+        this.#record(item, result.latencyMs, 'gave-up', result.status, body, error, slow)
+        continue
+      }
+      this.#record(item, result.latencyMs, 'retry-scheduled', result.status, body, error, slow)
+      this.#reschedule(item, next)
     }
-    const delay = Math.min(options.retryMaxDelayMs, options.retryBaseMs * 2 ** (item.attempt - 1))
-    const next = clock.nowMs() + delay
-    const error = result.error ?? `answered ${result.status}`
-    if (next - item.firstAt > options.retryWindowMs) {
-      return this.#record(item, result.latencyMs, 'gave-up', result.status, error, slow)
-    }
-    this.#record(item, result.latencyMs, 'retry-scheduled', result.status, error, slow)
-    this.#reschedule(item, next)
+  }
+
+  /** The POST body: a lifecycle item's own, or the batch's changeNotificationCollection. */
+  async #body(batch: readonly Pending[]): Promise<unknown> {
+    if (batch[0]!.kind === 'lifecycle') return batch[0]!.payload
+    const body: Record<string, unknown> = { value: batch.map((item) => item.payload) }
+    const pairs = batch.flatMap((item) => (item.tokenPair ? [item.tokenPair] : []))
+    if (pairs.length > 0) body.validationTokens = await this.deps.validationTokens(pairs)
+    return body
   }
 
   #reschedule(item: Pending, dueAt: number): void {
@@ -220,6 +283,7 @@ export class DeliveryQueue {
     latencyMs: number,
     outcome: DeliveryAttempt['outcome'],
     status: number | undefined,
+    body: unknown,
     error?: string,
     slow = false,
   ): void {
@@ -235,7 +299,8 @@ export class DeliveryQueue {
       slow,
       outcome,
       ...(error ? { error } : {}),
-      payload: item.payload,
+      payload: body,
+      ...(item.kind === 'notification' ? { item: item.payload } : {}),
     })
   }
 
@@ -253,8 +318,20 @@ export class DeliveryQueue {
   #arm(): void {
     clearTimeout(this.#timer)
     if (this.#closed || this.#pending.length === 0) return
-    const next = Math.min(...this.#pending.map((p) => p.dueAt))
+    let next = Number.POSITIVE_INFINITY
+    for (const item of this.#pending) next = Math.min(next, item.dueAt)
     this.#timer = setTimeout(() => this.pump(), Math.max(0, next - this.deps.clock.nowMs()))
     this.#timer.unref()
   }
+}
+
+/**
+ * The next POST's items: a lifecycle notification alone (it has its own body), else the change
+ * notifications at the head, up to MAX_BATCH, in order.
+ */
+function takeBatch(ready: Pending[]): Pending[] {
+  if (ready[0]!.kind === 'lifecycle') return ready.splice(0, 1)
+  let n = 1
+  while (n < ready.length && n < MAX_BATCH && ready[n]!.kind === 'notification') n += 1
+  return ready.splice(0, n)
 }

@@ -2,12 +2,10 @@ import type { EmulatorClock } from '../../kit/clock.ts'
 import type { ChangeFeed, ResourceChange } from '../state/changes.ts'
 import type { Conversations } from '../state/conversations.ts'
 import type { Subscription, SubscriptionStore } from '../state/subscriptions.ts'
-import type { GraphIdentity } from '../types.ts'
 import type { DeliveryLog } from './delivery-log.ts'
 import type { DeliveryQueue } from './delivery-queue.ts'
 import { changeNotification } from './notification-body.ts'
 import { isMetered, targetMatches } from './resource-targets.ts'
-import { validationTokens } from './validation-tokens.ts'
 
 // Metered APIs without a payment model get "500 messages per month per tenant per app", then
 // "change notifications aren't sent" (https://learn.microsoft.com/graph/teams-licenses).
@@ -15,7 +13,6 @@ export const METERED_EVALUATION_QUOTA = 500
 
 export interface DispatcherDeps {
   clock: EmulatorClock
-  identity: Pick<GraphIdentity, 'signJwt'>
   subscriptions: SubscriptionStore
   conversations: Conversations
   queue: DeliveryQueue
@@ -23,9 +20,11 @@ export interface DispatcherDeps {
   meteredQuota: number
 }
 
-/** Turns resource changes into change notifications for every matching subscription. */
+/**
+ * Turns resource changes into change notifications for every matching subscription, queued in
+ * the order the changes happened (validation tokens are signed per POST, by the queue).
+ */
 export class NotificationDispatcher {
-  readonly #building = new Set<Promise<void>>()
   readonly #meterCounts = new Map<string, number>()
   readonly #deps: DispatcherDeps
 
@@ -34,37 +33,26 @@ export class NotificationDispatcher {
     changes.listen((change) => this.#onChange(change))
   }
 
-  /** Resolves when every change so far has been turned into queued deliveries. */
-  async idle(): Promise<void> {
-    while (this.#building.size > 0) await Promise.all([...this.#building])
-  }
-
   #onChange(change: ResourceChange): void {
     const now = this.#deps.clock.nowMs()
     for (const sub of this.#deps.subscriptions.list()) {
       if (sub.expirationMs <= now || !sub.changeTypes.has(change.changeType)) continue
       if (!targetMatches(sub.target, change, this.#deps.conversations)) continue
       if (!this.#withinMeteredQuota(sub)) continue
-      const build = this.#deliver(sub, change).catch((err: unknown) => {
+      try {
+        this.#deliver(sub, change)
+      } catch (err) {
         this.#dropped(sub, `could not build the notification: ${String(err)}`)
-      })
-      this.#building.add(build)
-      void build.finally(() => this.#building.delete(build))
+      }
     }
   }
 
-  async #deliver(sub: Subscription, change: ResourceChange): Promise<void> {
+  #deliver(sub: Subscription, change: ResourceChange): void {
     const item = changeNotification(sub, change)
-    const payload: Record<string, unknown> = { value: [item] }
-    if (sub.includeResourceData) {
-      const pairs = [{ appId: sub.applicationId, tenantId: sub.tenantId }]
-      payload.validationTokens = await validationTokens(
-        this.#deps.identity,
-        pairs,
-        this.#deps.clock.nowSeconds(),
-      )
-    }
-    this.#deps.queue.enqueue('notification', sub.notificationUrl, payload, [sub.id])
+    const pair = sub.includeResourceData
+      ? { appId: sub.applicationId, tenantId: sub.tenantId }
+      : undefined
+    this.#deps.queue.enqueue('notification', sub.notificationUrl, item, [sub.id], pair)
   }
 
   #withinMeteredQuota(sub: Subscription): boolean {
