@@ -63,7 +63,8 @@ async function execute(o: HttpClientOptions, req: HttpRequest): Promise<HttpResp
       nowMs: o.clock.nowMs(),
       maxInlineWaitMs: o.maxInlineWaitMs ?? 30_000,
       backoff: o.backoff ?? DEFAULT_BACKOFF,
-      ...(key ? { pauseKey: (ms: number) => o.limiter.pause(key, ms) } : {}),
+      // The limiter's pause never rejects; the next acquire on this key waits for it.
+      ...(key ? { pauseKey: (ms: number) => void o.limiter.pause(key, ms) } : {}),
     }
     const next = await attemptOnce(o, prepared, ctx, log.child({ attempt }))
     if (next.kind === 'done') return next.response

@@ -45,13 +45,13 @@ describe('memory rate limiter', () => {
 
   it('pauses every caller on a key, including unlimited keys, until the pause passes', async () => {
     const { clock, limiter, done, acquire } = setup()
-    limiter.pause('graph:app:tenant', 1500)
+    await limiter.pause('graph:app:tenant', 1500)
     void acquire('graph:app:tenant', 'first')
     void acquire('graph:app:tenant', 'second')
     void acquire('graph:other', 'other')
     await tick()
     expect(done).toEqual(['other'])
-    limiter.pause('graph:app:tenant', 100) // a shorter pause never shortens a longer one
+    await limiter.pause('graph:app:tenant', 100) // a shorter pause never shortens a longer one
     clock.advance(1000)
     await tick()
     expect(done).toEqual(['other'])

@@ -102,7 +102,7 @@ export function createBotSender(settings: MicrosoftTeamsSettings, deps: Connecto
     } catch (error) {
       // Teams throttles per conversation too: hold this conversation, not only the app key.
       if (error instanceof RemoteUnavailableError && error.status === 429) {
-        deps.limiter.pause(convKey, error.retryAfterMs ?? 1_000)
+        await deps.limiter.pause(convKey, error.retryAfterMs ?? 1_000)
       }
       throw error
     }

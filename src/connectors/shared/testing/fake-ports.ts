@@ -23,7 +23,7 @@ export function recordingLimiter(): RateLimiter & { pauses: Array<[string, numbe
       const wait = (pausedUntil.get(key) ?? 0) - Date.now()
       if (wait > 0) await sleep(wait, undefined, { signal })
     },
-    pause(key, ms) {
+    async pause(key, ms) {
       pauses.push([key, ms])
       pausedUntil.set(key, Math.max(pausedUntil.get(key) ?? 0, Date.now() + ms))
     },

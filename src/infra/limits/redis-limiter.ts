@@ -1,0 +1,69 @@
+import type { Clock } from '../../core/ports/clock.ts'
+import type { Logger } from '../../core/ports/logger.ts'
+import type { RateLimiter } from '../../core/ports/rate-limiter.ts'
+import { callRedis, type Redis } from '../redis/client.ts'
+import { luaScript } from '../redis/lua-script.ts'
+import { budgetFor, type RateBudgets } from './budgets.ts'
+import { PAUSE, TAKE } from './redis-limiter-scripts.ts'
+import { WaitLine } from './wait-line.ts'
+
+export interface RedisRateLimiterOptions {
+  readonly redis: Redis
+  /** Prefix of every Redis key this limiter writes (`{keyPrefix}rate:{key}`). */
+  readonly keyPrefix: string
+  /** Budget per key prefix (the part of the key before the first `:`), the same in every process. */
+  readonly budgets: RateBudgets
+  /** Sleeps between tries; the budget itself runs on the Redis server's clock. */
+  readonly clock: Clock
+  readonly log: Logger
+}
+
+const take = luaScript(TAKE)
+const pause = luaScript(PAUSE)
+
+/**
+ * One token bucket per key for the whole fleet, kept in Redis and changed only by atomic Lua
+ * scripts. In each process the callers of a key wait in one line (./wait-line.ts): its head asks
+ * Redis, which either grants a unit or names the wait, and the line sleeps that long before
+ * asking again, so a busy key costs at most one Redis call per process per granted unit. A pause
+ * is stored beside the bucket and holds every process.
+ *
+ * When Redis cannot be reached, `acquire` fails with a retryable `RemoteUnavailableError`
+ * rather than falling back to per-process buckets: those would multiply every budget by the
+ * number of processes and ignore the pauses of the others, breaking the very promise made to
+ * the remotes. The job holding the call is retried with backoff instead (docs/operations.md).
+ */
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
+  const { redis, clock, log } = options
+  const lines = new Map<string, WaitLine>()
+  const redisKey = (key: string) => `${options.keyPrefix}rate:${key}`
+
+  const lineOf = (key: string): WaitLine => {
+    let line = lines.get(key)
+    if (!line) {
+      const budget = budgetFor(options.budgets, key)
+      const args = [budget?.limit ?? 0, budget?.intervalMs ?? 0]
+      const tryTake = async () =>
+        Number(await callRedis('rate limit', () => take(redis, [redisKey(key)], args)))
+      const created = new WaitLine(clock, tryTake, () => {
+        if (created.idle && lines.get(key) === created) lines.delete(key)
+      })
+      line = created
+      lines.set(key, line)
+    }
+    return line
+  }
+
+  return {
+    acquire: (key, signal) => lineOf(key).wait(signal),
+
+    async pause(key, retryAfterMs) {
+      try {
+        const ms = Number.isFinite(retryAfterMs) ? Math.max(0, retryAfterMs) : 0
+        await callRedis('rate pause', () => pause(redis, [redisKey(key)], [String(ms)]))
+      } catch (error) {
+        log.warn({ key, retryAfterMs, err: error }, 'could not share a rate-limit pause')
+      }
+    },
+  }
+}
