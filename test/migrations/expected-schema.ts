@@ -132,4 +132,16 @@ export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
     foreignKeys: [],
     indexes: {},
   },
+  kv_entries: {
+    columns: {
+      key: text,
+      value: json,
+      revision: text,
+      expires_at: { type: 'timestamp', nullable: true },
+      updated_at: timestamp,
+    },
+    primaryKey: ['key'],
+    foreignKeys: [],
+    indexes: { kv_entries_expires_at: { columns: ['expires_at'], unique: false } },
+  },
 }

@@ -1,4 +1,7 @@
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
+
+import { openStore } from '../../src/infra/store/index.ts'
 
 /** The server the test suites use (README: PostgreSQL on 127.0.0.1, trust auth). */
 export const POSTGRES_ADMIN_URL =
@@ -38,5 +41,24 @@ async function admin(statement: string): Promise<void> {
     await client.query(statement)
   } finally {
     await client.end()
+  }
+}
+
+/**
+ * Registers hooks that create a database for this test file, migrate it once and drop it after
+ * the file; returns its URL (read it inside tests and hooks, once beforeAll has run).
+ */
+export function useMigratedPostgresDatabase(): () => string {
+  let database: TestPostgresDatabase | undefined
+  beforeAll(async () => {
+    database = await createTestPostgresDatabase()
+    const store = await openStore({ url: database.url })
+    await store.migrate()
+    await store.close()
+  })
+  afterAll(() => database?.drop())
+  return () => {
+    if (!database) throw new Error('the test database is created in beforeAll')
+    return database.url
   }
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
 
+import { afterAll, beforeAll } from 'vitest'
+
 import { createLogger } from '../../src/infra/logging/create-logger.ts'
 import { closeRedis, openRedis, type Redis } from '../../src/infra/redis/client.ts'
 
@@ -27,5 +29,25 @@ export async function cleanUpRedis(redis: Redis, prefix: string): Promise<void> 
     } while (cursor !== '0')
   } finally {
     await closeRedis(redis)
+  }
+}
+
+/**
+ * Registers hooks that open two connections to the test Redis for this file (two processes)
+ * and delete everything under `keyPrefix` after it; returns a getter for them.
+ */
+export function useTestRedisPair(keyPrefix: string): () => readonly [Redis, Redis] {
+  let pair: [Redis, Redis] | undefined
+  beforeAll(async () => {
+    pair = await Promise.all([openTestRedis(), openTestRedis()])
+  })
+  afterAll(async () => {
+    if (!pair) return
+    await cleanUpRedis(pair[0], keyPrefix)
+    await closeRedis(pair[1])
+  })
+  return () => {
+    if (!pair) throw new Error('the Redis connections are opened in beforeAll')
+    return pair
   }
 }

@@ -2,6 +2,7 @@ import pg from 'pg'
 
 /** Children before parents, so foreign keys never stop a delete. */
 const STORE_TABLES = [
+  'kv_entries',
   'state',
   'subscriptions',
   'messages',

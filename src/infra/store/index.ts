@@ -10,6 +10,7 @@ import { migrateToLatest } from './migrate.ts'
 import type { RepositoryContext } from './repositories/context.ts'
 import { conversationRepository } from './repositories/conversations.ts'
 import { integrationRepository } from './repositories/integrations.ts'
+import { keyValueRepository, type SqlKeyValueStore } from './repositories/key-value.ts'
 import { messageRepository } from './repositories/messages.ts'
 import { routeRepository } from './repositories/routes.ts'
 import { stateRepository } from './repositories/state.ts'
@@ -23,7 +24,11 @@ export interface StoreOptions {
   readonly log?: Logger
 }
 
-export type MigratableStore = Store & { migrate(): Promise<void> }
+export type MigratableStore = Store & {
+  migrate(): Promise<void>
+  /** The embedded key-value store (`kv_entries`); scaled deployments use Redis instead. */
+  readonly keyValue: SqlKeyValueStore
+}
 
 /** Opens the store without migrating it: call `migrate()` (the CLI's `migrate`, or at start). */
 export async function openStore(options: StoreOptions): Promise<MigratableStore> {
@@ -40,6 +45,7 @@ export async function openStore(options: StoreOptions): Promise<MigratableStore>
     messages: messageRepository(context),
     subscriptions: subscriptionRepository(context),
     state: stateRepository(context),
+    keyValue: keyValueRepository(context),
     migrate: () => migrateToLatest(db as Kysely<unknown>, dialect),
     async ping() {
       await sql`select 1`.execute(db)

@@ -77,6 +77,14 @@ export interface StateTable {
   updated_at: Timestamp
 }
 
+export interface KvEntriesTable {
+  key: string
+  value: JsonColumn
+  revision: string
+  expires_at: Timestamp | null
+  updated_at: Timestamp
+}
+
 export interface Database {
   integrations: IntegrationsTable
   routes: RoutesTable
@@ -84,4 +92,5 @@ export interface Database {
   messages: MessagesTable
   subscriptions: SubscriptionsTable
   state: StateTable
+  kv_entries: KvEntriesTable
 }
