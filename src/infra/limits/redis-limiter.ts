@@ -1,3 +1,4 @@
+import { RemoteUnavailableError } from '../../core/errors.ts'
 import type { Clock } from '../../core/ports/clock.ts'
 import type { Logger } from '../../core/ports/logger.ts'
 import type { RateLimiter } from '../../core/ports/rate-limiter.ts'
@@ -28,10 +29,12 @@ const pause = luaScript(PAUSE)
  * asking again, so a busy key costs at most one Redis call per process per granted unit. A pause
  * is stored beside the bucket and holds every process.
  *
- * When Redis cannot be reached, `acquire` fails with a retryable `RemoteUnavailableError`
- * rather than falling back to per-process buckets: those would multiply every budget by the
- * number of processes and ignore the pauses of the others, breaking the very promise made to
- * the remotes. The job holding the call is retried with backoff instead (docs/operations.md).
+ * When Redis cannot be reached, `acquire` on a budgeted key fails with a retryable
+ * `RemoteUnavailableError` rather than falling back to per-process buckets: those would
+ * multiply every budget by the number of processes and ignore the pauses of the others,
+ * breaking the very promise made to the remotes. The job holding the call is retried with
+ * backoff instead (docs/operations.md). Keys without a budget (signing-key fetches on the
+ * webhook path) go ahead: they have no budget to overspend.
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { redis, clock, log } = options
@@ -43,8 +46,15 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     if (!line) {
       const budget = budgetFor(options.budgets, key)
       const args = [budget?.limit ?? 0, budget?.intervalMs ?? 0]
-      const tryTake = async () =>
-        Number(await callRedis('rate limit', () => take(redis, [redisKey(key)], args)))
+      const tryTake = async () => {
+        try {
+          return Number(await callRedis('rate limit', () => take(redis, [redisKey(key)], args)))
+        } catch (error) {
+          // Without a budget there is nothing to overspend: only others' pauses go unseen.
+          if (!budget && error instanceof RemoteUnavailableError) return 0
+          throw error
+        }
+      }
       const created = new WaitLine(clock, tryTake, () => {
         if (created.idle && lines.get(key) === created) lines.delete(key)
       })
