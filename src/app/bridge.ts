@@ -141,9 +141,21 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   let singletons: { stop(): void } | undefined
   if (options.roles.worker) {
-    queue.work(workerHandlers(flowDeps), { concurrency: config.queue.concurrency })
+    // Without Redis, expired sessions and cache entries stay as rows (they read as absent).
+    const purge = infra.redis ? undefined : () => store.keyValue.purgeExpired()
+    const handlers = {
+      ...workerHandlers(flowDeps),
+      ...(purge
+        ? { [KEY_VALUE_PURGE_TASK]: singletonHandler(async () => void (await purge())) }
+        : {}),
+    }
+    queue.work(handlers, { concurrency: config.queue.concurrency })
     // After the webhooks are open: creating a Graph subscription needs its validation handshake.
-    const offers = offerSingletons(fleetSingletons(config), { queue, clock, log })
+    const offers = offerSingletons(fleetSingletons(config, { purgeKeyValue: !!purge }), {
+      queue,
+      clock,
+      log,
+    })
     await offers.offered
     singletons = offers
   }
@@ -195,6 +207,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       // another worker takes them at once.
       await step('queue.stop', () => queue.stop(config.queue.stopGraceMs))
       await step('queue.close', () => queue.close())
+      await step('redis.close', () => infra.redis?.close())
       await step('store.close', () => store.close())
     },
   }
@@ -202,8 +215,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
 const KEEP_SUBSCRIPTIONS = 'keep-subscriptions'
 
+const KEY_VALUE_PURGE_TASK = 'key-value.purge'
+
 /** Jobs run once per period across every worker sharing the queue (see singletons.ts). */
-function fleetSingletons(config: Config): Singleton[] {
+function fleetSingletons(config: Config, options: { purgeKeyValue: boolean }): Singleton[] {
   return [
     {
       name: KEEP_SUBSCRIPTIONS,
@@ -217,6 +232,9 @@ function fleetSingletons(config: Config): Singleton[] {
       task: TASKS.catchUpSweep,
       everyMs: config.subscriptions.catchUpIntervalMs,
     },
+    ...(options.purgeKeyValue
+      ? [{ name: 'key-value-purge', task: KEY_VALUE_PURGE_TASK, everyMs: 15 * 60_000 }]
+      : []),
   ]
 }
 

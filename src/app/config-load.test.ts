@@ -27,6 +27,18 @@ describe('loadConfig environment overlay', () => {
     )
   })
 
+  it('takes Redis from CXB_REDIS__URL (or its _FILE) and refuses another scheme', () => {
+    dir = createTempDir()
+    const file = join(dir.path, 'redis-url')
+    writeFileSync(file, 'rediss://:pw@redis.internal:6380/2\n')
+    const config = loadConfig({ env: { CXB_REDIS__URL_FILE: file, CXB_REDIS__KEY_PREFIX: 'eu1:' } })
+    expect(config.redis).toEqual({ url: 'rediss://:pw@redis.internal:6380/2', keyPrefix: 'eu1:' })
+    expect(loadConfig({ env: {} }).redis).toEqual({ keyPrefix: 'cxb:' })
+    expect(() => loadConfig({ env: { CXB_REDIS__URL: 'http://redis:6379' } })).toThrow(
+      /CXB_REDIS__URL/,
+    )
+  })
+
   it('leaves the secrets master key variables to the key loader', () => {
     const config = loadConfig({
       env: { CXB_SECRETS_KEY: 'x'.repeat(44), CXB_SECRETS_KEY_FILE: '/nonexistent/key' },

@@ -92,6 +92,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    redis: z
+      .object({
+        url: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+          .optional()
+          .describe(
+            'Redis shared by every process: rate limits, bot sessions, caches (redis://[:password@]host:port[/db]); unset = in-process limits, sessions and caches in the store',
+          ),
+        keyPrefix: z
+          .string()
+          .min(1)
+          .max(64)
+          .default('cxb:')
+          .describe('Prefix of every Redis key, so several deployments can share one Redis'),
+      })
+      .strict()
+      .prefault({}),
     secrets: z
       .object({
         keyFile: z

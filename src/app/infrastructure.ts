@@ -3,10 +3,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 import { createExtraCaAgent } from '../connectors/shared/http-client.ts'
+import type { KeyValueStore } from '../core/ports/key-value.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import type { ReadinessCheck } from '../http/ops/routes.ts'
 import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
 import { systemClock } from '../infra/clock/system-clock.ts'
+import type { RateBudgets } from '../infra/limits/budgets.ts'
 import { createMemoryRateLimiter } from '../infra/limits/memory-limiter.ts'
 import { createPrometheusMetrics } from '../infra/metrics/prometheus.ts'
 import { openSqliteQueue } from '../infra/queue/sqlite-queue.ts'
@@ -17,6 +19,7 @@ import {
   MASTER_KEY_ENV,
   MASTER_KEY_FILE_ENV,
 } from '../infra/secrets/index.ts'
+import { createKeyValueSessionStore } from '../infra/sessions/key-value-sessions.ts'
 import { openStore } from '../infra/store/index.ts'
 import type { Config } from './config.ts'
 
@@ -61,35 +64,67 @@ export async function openInfrastructure(config: Config, log: Logger, publicUrl:
     ),
     clock,
   })
-  const limiter = createMemoryRateLimiter({
-    clock,
-    budgets: {
-      genesys: { limit: config.limits.genesysPerMinute, intervalMs: 60_000 },
-      graph: { limit: config.limits.graphPerSecond, intervalMs: 1_000 },
-      botframework: { limit: config.limits.botPerSecond, intervalMs: 1_000 },
-      // A bucket of `burst` refilled to stay within the hourly limit (Teams bot rate limits:
-      // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
-      'botframework-conv': {
-        limit: config.limits.botConversationBurst,
-        intervalMs:
-          (config.limits.botConversationBurst * 3_600_000) / config.limits.botConversationPerHour,
-      },
-    },
-  })
+  const budgets = rateBudgets(config.limits)
+  const redisUrl = config.redis.url
+  const redis = redisUrl
+    ? // Loaded only when configured, like pg-boss: embedded deployments never need ioredis.
+      await import('../infra/redis/shared-state.ts').then(({ openRedisSharedState }) =>
+        openRedisSharedState({
+          url: redisUrl,
+          keyPrefix: config.redis.keyPrefix,
+          budgets,
+          clock,
+          log: log.child({ component: 'redis' }),
+        }),
+      )
+    : undefined
+  const limiter = redis?.limiter ?? createMemoryRateLimiter({ clock, budgets })
+  const keyValue: KeyValueStore = redis?.keyValue ?? store.keyValue
+  const sessions = createKeyValueSessionStore({ kv: keyValue, clock })
   const dispatcher = config.tls.extraCaFile
     ? createExtraCaAgent(readFileSync(config.tls.extraCaFile))
     : undefined
-  return { clock, metrics, store, queue, secrets, blobs, limiter, dispatcher }
+  return {
+    clock,
+    metrics,
+    store,
+    queue,
+    secrets,
+    blobs,
+    limiter,
+    keyValue,
+    sessions,
+    redis,
+    dispatcher,
+  }
+}
+
+/** Budgets per rate-key prefix (the same in every process, so the fleet shares one). */
+export function rateBudgets(limits: Config['limits']): RateBudgets {
+  return {
+    genesys: { limit: limits.genesysPerMinute, intervalMs: 60_000 },
+    graph: { limit: limits.graphPerSecond, intervalMs: 1_000 },
+    botframework: { limit: limits.botPerSecond, intervalMs: 1_000 },
+    // A bucket of `burst` refilled to stay within the hourly limit (Teams bot rate limits:
+    // https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit).
+    'botframework-conv': {
+      limit: limits.botConversationBurst,
+      intervalMs: (limits.botConversationBurst * 3_600_000) / limits.botConversationPerHour,
+    },
+  }
 }
 
 /**
  * What `/readyz` checks: the store and the queue answer a trivial query. A shared dependency
  * added later (Redis) adds its check here.
  */
-export function readinessChecks(infra: Pick<Infrastructure, 'store' | 'queue'>): ReadinessCheck[] {
+export function readinessChecks(
+  infra: Pick<Infrastructure, 'store' | 'queue' | 'redis'>,
+): ReadinessCheck[] {
   return [
     { name: 'store', check: () => infra.store.ping() },
     { name: 'queue', check: () => infra.queue.ping() },
+    ...(infra.redis ? [{ name: 'redis', check: infra.redis.ping }] : []),
   ]
 }
 
