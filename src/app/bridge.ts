@@ -75,6 +75,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     limiter,
     metrics,
     state: store.state,
+    cache: infra.keyValue,
     subscriptions: store.subscriptions,
     publicUrl: url,
     trustedHosts: config.trustedHosts,

@@ -7,6 +7,7 @@ import { integrationId } from '../../src/core/model/ids.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { JsonObject, JsonValue } from '../../src/core/model/json.ts'
 import type { Clock } from '../../src/core/ports/clock.ts'
+import type { KeyValueStore } from '../../src/core/ports/key-value.ts'
 import type { RateBudget } from '../../src/core/ports/rate-limiter.ts'
 import type { SecretStore } from '../../src/core/ports/secrets.ts'
 import type { StateRepository } from '../../src/core/ports/store.ts'
@@ -51,6 +52,11 @@ function memoryState(): StateRepository {
   }
 }
 
+/** Bot Framework connectors cache nothing; a use would be a change this should reveal. */
+const noCache: KeyValueStore = new Proxy({} as KeyValueStore, {
+  get: (_target, method) => () => Promise.reject(new Error(`unexpected cache.${String(method)}`)),
+})
+
 /** Deps on real infra in memory; the HttpClient shares the deps' limiter, as in the app. */
 export function testDeps(input: {
   clock: Clock
@@ -73,6 +79,7 @@ export function testDeps(input: {
     limiter,
     metrics: createPrometheusMetrics({ defaultMetrics: false }),
     state: memoryState(),
+    cache: noCache,
     publicUrl: 'https://bridge.example',
     trustedHosts: input.trustedHosts ?? [],
   }

@@ -156,6 +156,7 @@ export async function startGraphWorld(
     limiter,
     metrics,
     state: store.state,
+    cache: store.keyValue,
     subscriptions: store.subscriptions,
     publicUrl: edge.url,
     trustedHosts: [new URL(graph.url).host],

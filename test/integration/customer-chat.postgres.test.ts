@@ -57,6 +57,11 @@ describe('customer chat scaled: PostgreSQL (store), pg-boss (queue), Redis (limi
     const [, rateKeys] = await redis.scan('0', 'MATCH', `${keyPrefix}rate:*`, 'COUNT', 1000)
     expect(rateKeys.some((k) => k.startsWith(`${keyPrefix}rate:genesys:`))).toBe(true)
     expect(rateKeys.some((k) => k.startsWith(`${keyPrefix}rate:graph:`))).toBe(true)
+    // So was the customer's directory lookup (UPN), cached for a day.
+    const upnTtl = await redis.pttl(
+      `${keyPrefix}graph-user:${s.demo.tenantId}:${s.demo.customer.id}`,
+    )
+    expect(upnTtl).toBeGreaterThan(23 * 3_600_000)
   })
 
   it('keeps bot sessions in Redis and reports Redis in /readyz', async () => {

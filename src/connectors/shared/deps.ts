@@ -1,5 +1,6 @@
 import type { BlobStore } from '../../core/ports/blob-store.ts'
 import type { Clock } from '../../core/ports/clock.ts'
+import type { KeyValueStore } from '../../core/ports/key-value.ts'
 import type { Logger } from '../../core/ports/logger.ts'
 import type { Metrics } from '../../core/ports/metrics.ts'
 import type { RateLimiter } from '../../core/ports/rate-limiter.ts'
@@ -18,6 +19,8 @@ export interface ConnectorDeps {
   readonly metrics: Metrics
   /** Durable small state: conversation references, catch-up cursors. */
   readonly state: StateRepository
+  /** Shared values that expire: directory lookups (Redis in the scaled deployment). */
+  readonly cache: KeyValueStore
   /** Remote subscriptions the connector keeps alive (Graph change notifications). */
   readonly subscriptions?: SubscriptionRepository
   /** The bridge's public base URL (webhooks are mounted under it), without a trailing slash. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 import type { Participant } from '../../../core/model/participant.ts'
-import type { StateRepository } from '../../../core/ports/store.ts'
+import type { KeyValueStore } from '../../../core/ports/key-value.ts'
 import type { HttpClient } from '../../shared/http.ts'
 import { httpAuth, type TokenProvider } from '../identity/index.ts'
 import type { MicrosoftTeamsSettings } from '../settings.ts'
@@ -14,8 +14,8 @@ const user = z.object({
   displayName: z.string().max(256).nullish(),
 })
 
-const CACHE_NAMESPACE = 'graph-user'
 const CACHE_TTL_MS = 24 * 60 * 60 * 1000
+type DirectoryEntry = { readonly upn: string | null; readonly mail: string | null }
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -26,7 +26,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export function createUserResolver(
   settings: MicrosoftTeamsSettings,
-  deps: { http: HttpClient; state: StateRepository; clock: { nowMs(): number } },
+  deps: { http: HttpClient; cache: KeyValueStore },
   tokens: { app: TokenProvider },
 ) {
   const auth = httpAuth(tokens.app)
@@ -34,12 +34,8 @@ export function createUserResolver(
     const id = participant.aadObjectId
     if (!id || !GUID.test(id) || participant.upn) return participant
     if (participant.tenantId && participant.tenantId !== settings.tenantId) return participant
-    const cacheKey = `${settings.tenantId}:${id}`
-    const cached = await deps.state.get<{ at: number; upn: string | null; mail: string | null }>(
-      CACHE_NAMESPACE,
-      cacheKey,
-    )
-    let found = cached && deps.clock.nowMs() - cached.at < CACHE_TTL_MS ? cached : undefined
+    const cacheKey = `graph-user:${settings.tenantId}:${id}`
+    let found = (await deps.cache.get<DirectoryEntry>(cacheKey))?.value
     if (!found) {
       try {
         const res = await deps.http.request({
@@ -53,16 +49,15 @@ export function createUserResolver(
         })
         const parsed = user.safeParse(res.json())
         found = {
-          at: deps.clock.nowMs(),
           upn: parsed.success ? (parsed.data.userPrincipalName ?? null) : null,
           mail: parsed.success ? (parsed.data.mail ?? null) : null,
         }
       } catch (error) {
         // Not in this directory (404) is an answer; anything else is worth a retry.
         if ((error as { status?: number }).status !== 404) throw error
-        found = { at: deps.clock.nowMs(), upn: null, mail: null }
+        found = { upn: null, mail: null }
       }
-      await deps.state.put(CACHE_NAMESPACE, cacheKey, found)
+      await deps.cache.set(cacheKey, found, { ttlMs: CACHE_TTL_MS })
     }
     return {
       ...participant,
