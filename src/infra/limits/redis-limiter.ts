@@ -65,7 +65,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   }
 
   return {
-    acquire: (key, signal) => lineOf(key).wait(signal),
+    // An aborted caller never creates a line (it would never be pumped, so never removed).
+    acquire: (key, signal) =>
+      signal?.aborted ? Promise.reject(signal.reason) : lineOf(key).wait(signal),
 
     async pause(key, retryAfterMs) {
       try {
