@@ -3,8 +3,11 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { Clock } from '../../src/core/ports/clock.ts'
 import type { Store } from '../../src/core/ports/store.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
+import { accountCases } from './store/accounts.cases.ts'
+import { contactCases } from './store/contacts.cases.ts'
 import { conversationCases } from './store/conversations.cases.ts'
 import { integrationCases } from './store/integrations.cases.ts'
+import { managedIntegrationCases } from './store/managed-integrations.cases.ts'
 import { messageCases } from './store/messages.cases.ts'
 import { routeCases } from './store/routes.cases.ts'
 import { stateCases } from './store/state.cases.ts'
@@ -44,5 +47,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('messages', () => messageCases(context))
     describe('subscriptions', () => subscriptionCases(context))
     describe('state', () => stateCases(context))
+    describe('accounts and API keys', () => accountCases(context))
+    describe('integrations of accounts', () => managedIntegrationCases(context))
+    describe('contacts and integration events', () => contactCases(context))
   })
 }

@@ -98,12 +98,14 @@ function describeMigrations(
 }
 
 describe('migration list', () => {
-  it('names migrations NNNN-name, numbered without gaps', async () => {
+  // Numbers are reserved by branches that land in any order, so a gap may stay for a while.
+  it('names migrations NNNN-name, numbered in increasing order without repeats', async () => {
     const names = Object.keys(await migrationProvider('sqlite').getMigrations())
     expect(names.length).toBeGreaterThan(0)
-    names.forEach((name, i) =>
-      expect(name).toMatch(new RegExp(`^${String(i + 1).padStart(4, '0')}-[a-z0-9-]+$`)),
-    )
+    for (const name of names) expect(name).toMatch(/^\d{4}-[a-z0-9-]+$/)
+    const numbers = names.map((name) => Number(name.slice(0, 4)))
+    expect(numbers[0]).toBe(1)
+    numbers.slice(1).forEach((n, i) => expect(n).toBeGreaterThan(numbers[i]!))
   })
 })
 

@@ -3,12 +3,16 @@ import pg from 'pg'
 /** Children before parents, so foreign keys never stop a delete. */
 const STORE_TABLES = [
   'kv_entries',
+  'integration_events',
+  'contacts',
   'state',
   'subscriptions',
   'messages',
   'conversations',
   'routes',
   'integrations',
+  'api_keys',
+  'accounts',
 ]
 
 /**

@@ -1,3 +1,4 @@
+import type { AccountId } from './account.ts'
 import type { IntegrationId } from './ids.ts'
 import type { JsonObject } from './json.ts'
 
@@ -6,7 +7,13 @@ import type { JsonObject } from './json.ts'
  * A `channel` connector is the Microsoft side (where customers write); a `backend` connector is
  * the contact-center side (where agents answer).
  */
-export type ConnectorKind = 'microsoft-teams' | 'genesys-open-messaging'
+export type ConnectorKind = 'microsoft-teams' | 'microsoft-teams-bot' | 'genesys-open-messaging'
+
+export const CONNECTOR_KINDS: readonly ConnectorKind[] = [
+  'microsoft-teams',
+  'microsoft-teams-bot',
+  'genesys-open-messaging',
+]
 
 export type Side = 'channel' | 'backend'
 
@@ -22,7 +29,43 @@ export interface Integration<Settings = JsonObject> {
   readonly enabled: boolean
   readonly createdAt: Date
   readonly updatedAt: Date
+  /** The admin-API account that owns it; absent for operator records (file, sandbox). */
+  readonly accountId?: AccountId
+  readonly description?: string
+  /** Free key-value labels (filterable in the API). */
+  readonly meta?: IntegrationMeta
+  /** The latest Setup (credential check) result. */
+  readonly setup?: SetupState
 }
+
+export type IntegrationMeta = Readonly<Record<string, string>>
+
+/** Most meta keys one integration holds. */
+export const MAX_META_KEYS = 50
+
+/** Why a credential check failed, for machines; `reason` says it for people. */
+export type SetupProblem =
+  | 'missing-credentials'
+  | 'wrong-secret'
+  | 'unknown-app'
+  | 'wrong-tenant'
+  | 'refused'
+  | 'unreachable'
+  | 'not-supported'
+
+/** The outcome of one credential check. */
+export type SetupResult =
+  | { readonly status: 'ok' }
+  | {
+      readonly status: 'failed'
+      readonly problem: SetupProblem
+      /** What a person can do about it; never a secret, never a remote's raw text. */
+      readonly reason: string
+      /** The API field to fix, e.g. `settings.appSecret`. */
+      readonly field?: string
+    }
+
+export type SetupState = SetupResult & { readonly checkedAt: Date }
 
 /** The customer-chat route: a Teams (channel) integration paired with a backend integration. */
 export interface Route {

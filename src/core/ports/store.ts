@@ -1,8 +1,23 @@
+import type { Account, AccountId, ApiKey, ApiKeyId } from '../model/account.ts'
+import type {
+  Contact,
+  IntegrationEvent,
+  NewContact,
+  NewIntegrationEvent,
+} from '../model/contact.ts'
 import type { Conversation } from '../model/conversation.ts'
 import type { ConversationId, IntegrationId, MessageId } from '../model/ids.ts'
-import type { ConnectorKind, Integration, Route, RoutePolicy } from '../model/integration.ts'
+import type {
+  ConnectorKind,
+  Integration,
+  IntegrationMeta,
+  Route,
+  RoutePolicy,
+  SetupState,
+} from '../model/integration.ts'
 import type { JsonObject, JsonValue } from '../model/json.ts'
 import type { DeliveryState, Message } from '../model/message.ts'
+import type { Page, PageQuery } from '../model/page.ts'
 
 export interface NewIntegration {
   readonly id?: IntegrationId
@@ -10,17 +25,70 @@ export interface NewIntegration {
   readonly name: string
   readonly settings: JsonObject
   readonly enabled?: boolean
+  readonly accountId?: AccountId
+  readonly description?: string
+  readonly meta?: IntegrationMeta
 }
 
+export interface IntegrationPatch {
+  readonly name?: string
+  readonly settings?: JsonObject
+  readonly enabled?: boolean
+  /** `null` clears it. */
+  readonly description?: string | null
+  /** Replaces the whole map (merging is the caller's business). */
+  readonly meta?: IntegrationMeta
+  readonly setup?: SetupState
+}
+
+/** Deleted integrations (`markDeleted`) are invisible to every read and update. */
 export interface IntegrationRepository {
   create(input: NewIntegration): Promise<Integration>
   get(id: IntegrationId): Promise<Integration | undefined>
   list(): Promise<Integration[]>
-  update(
-    id: IntegrationId,
-    patch: Partial<Pick<Integration, 'name' | 'settings' | 'enabled'>>,
-  ): Promise<Integration>
+  /** One account's integrations, filtered by exact meta values (every pair must match). */
+  page(
+    accountId: AccountId,
+    query: PageQuery & { readonly meta?: IntegrationMeta },
+  ): Promise<Page<Integration>>
+  update(id: IntegrationId, patch: IntegrationPatch): Promise<Integration>
+  /** Removes the row; a conflict while routes, conversations or contacts refer to it. */
   delete(id: IntegrationId): Promise<void>
+  /** Hides the integration for good but keeps the row, so its history stays readable. */
+  markDeleted(id: IntegrationId): Promise<void>
+}
+
+export interface AccountRepository {
+  create(input: { readonly id?: AccountId; readonly name: string }): Promise<Account>
+  get(id: AccountId): Promise<Account | undefined>
+  list(): Promise<Account[]>
+}
+
+export interface ApiKeyRepository {
+  create(key: Omit<ApiKey, 'createdAt' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiKey>
+  get(id: ApiKeyId): Promise<ApiKey | undefined>
+  /** Oldest first, revoked ones included. */
+  listByAccount(accountId: AccountId): Promise<ApiKey[]>
+  /** Revoking twice keeps the first time. */
+  revoke(id: ApiKeyId, at: Date): Promise<void>
+  markUsed(id: ApiKeyId, at: Date): Promise<void>
+}
+
+export interface ContactRepository {
+  /**
+   * Records a contact by integration, tenant and object id: inserted once, then its name, UPN,
+   * e-mail (when given) and last-seen time are refreshed.
+   */
+  upsert(contact: NewContact): Promise<Contact>
+  page(integrationId: IntegrationId, query: PageQuery): Promise<Page<Contact>>
+}
+
+export interface IntegrationEventRepository {
+  /** Appends unless an event with the same integration and dedupe key exists. */
+  append(
+    event: NewIntegrationEvent,
+  ): Promise<{ readonly inserted: boolean; readonly event: IntegrationEvent }>
+  page(integrationId: IntegrationId, query: PageQuery): Promise<Page<IntegrationEvent>>
 }
 
 export interface RouteRepository {
@@ -103,7 +171,11 @@ export interface StateRepository {
 }
 
 export interface Store {
+  readonly accounts: AccountRepository
+  readonly apiKeys: ApiKeyRepository
   readonly integrations: IntegrationRepository
+  readonly contacts: ContactRepository
+  readonly integrationEvents: IntegrationEventRepository
   readonly routes: RouteRepository
   readonly conversations: ConversationRepository
   readonly messages: MessageRepository

@@ -7,6 +7,8 @@ import { systemClock } from '../clock/system-clock.ts'
 import { codecFor } from './codec.ts'
 import { connect } from './connect.ts'
 import { migrateToLatest } from './migrate.ts'
+import { accountRepository, apiKeyRepository } from './repositories/accounts.ts'
+import { contactRepository, integrationEventRepository } from './repositories/contacts.ts'
 import type { RepositoryContext } from './repositories/context.ts'
 import { conversationRepository } from './repositories/conversations.ts'
 import { integrationRepository } from './repositories/integrations.ts'
@@ -39,7 +41,11 @@ export async function openStore(options: StoreOptions): Promise<MigratableStore>
     clock: options.clock ?? systemClock,
   }
   return {
+    accounts: accountRepository(context),
+    apiKeys: apiKeyRepository(context),
     integrations: integrationRepository(context),
+    contacts: contactRepository(context),
+    integrationEvents: integrationEventRepository(context),
     routes: routeRepository(context),
     conversations: conversationRepository(context),
     messages: messageRepository(context),

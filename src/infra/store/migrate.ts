@@ -5,7 +5,13 @@ import type { SqlDialect } from './codec.ts'
 import { migrationProvider } from './migrations/index.ts'
 
 export function migratorFor(db: Kysely<unknown>, dialect: SqlDialect): Migrator {
-  return new Migrator({ db, provider: migrationProvider(dialect) })
+  // Migrations written on parallel branches may land out of name order (0003 before 0002): a
+  // database that already ran the later one still takes the earlier one.
+  return new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    allowUnorderedMigrations: true,
+  })
 }
 
 /** Applies every pending migration; throws the first failure (Kysely rolls that one back). */

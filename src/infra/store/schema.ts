@@ -16,6 +16,52 @@ export interface IntegrationsTable {
   enabled: BoolColumn
   created_at: Timestamp
   updated_at: Timestamp
+  account_id: string | null
+  description: string | null
+  meta: JsonColumn | null
+  setup: JsonColumn | null
+  deleted_at: Timestamp | null
+}
+
+export interface AccountsTable {
+  id: string
+  name: string
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ApiKeysTable {
+  id: string
+  account_id: string
+  name: string
+  secret_hash: string
+  scopes: JsonColumn
+  created_at: Timestamp
+  last_used_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface ContactsTable {
+  id: string
+  integration_id: string
+  tenant_id: string
+  aad_object_id: string
+  name: string | null
+  upn: string | null
+  email: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+  last_seen_at: Timestamp
+}
+
+export interface IntegrationEventsTable {
+  id: string
+  integration_id: string
+  type: string
+  dedupe_key: string | null
+  data: JsonColumn
+  occurred_at: Timestamp
+  created_at: Timestamp
 }
 
 export interface RoutesTable {
@@ -86,6 +132,10 @@ export interface KvEntriesTable {
 }
 
 export interface Database {
+  accounts: AccountsTable
+  api_keys: ApiKeysTable
+  contacts: ContactsTable
+  integration_events: IntegrationEventsTable
   integrations: IntegrationsTable
   routes: RoutesTable
   conversations: ConversationsTable

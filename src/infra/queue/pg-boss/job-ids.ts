@@ -1,36 +1,13 @@
-import { randomBytes } from 'node:crypto'
+import { uuidV7 } from '../../ids/uuid-v7.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const MAX_COUNTER = 0xfff
-
-let lastMs = 0
-let counter = 0
 
 /**
- * A UUIDv7 (RFC 9562 §5.7) whose 12-bit `rand_a` is a counter (method 1 of §6.2), so ids made
- * by this process sort in the order they were made, also within one millisecond and if the wall
- * clock steps back. pg-boss's `key_strict_fifo` breaks `created_on` ties by id, and every job of
- * one enqueue shares `created_on` (one transaction), so this is what keeps a batch in order.
+ * Job ids are UUIDv7s made in order: pg-boss's `key_strict_fifo` breaks `created_on` ties by id,
+ * and every job of one enqueue shares `created_on` (one transaction), so this is what keeps a
+ * batch in order.
  */
-export function nextJobId(nowMs: number = Date.now()): string {
-  if (nowMs > lastMs) {
-    lastMs = nowMs
-    counter = 0
-  } else if (counter < MAX_COUNTER) {
-    counter += 1
-  } else {
-    // Counter spent within one millisecond: borrow the next one, as §6.2 allows.
-    lastMs += 1
-    counter = 0
-  }
-  const bytes = randomBytes(16)
-  bytes.writeUIntBE(lastMs, 0, 6)
-  bytes[6] = 0x70 | (counter >> 8)
-  bytes[7] = counter & 0xff
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f)
-  const hex = bytes.toString('hex')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
+export const nextJobId = uuidV7
 
 /** Ids are pg-boss job ids (uuids); anything else names no job. */
 export function isJobId(id: string): boolean {

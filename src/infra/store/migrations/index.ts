@@ -4,6 +4,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration'
 import type { SqlDialect } from '../codec.ts'
 import * as initial from './0001-initial.ts'
 import * as keyValue from './0002-key-value.ts'
+import * as accounts from './0003-accounts.ts'
 import { type ColumnTypes, columnTypes } from './column-types.ts'
 
 interface DialectMigration {
@@ -18,6 +19,7 @@ interface DialectMigration {
 const all: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
   '0002-key-value': keyValue,
+  '0003-accounts': accounts,
 }
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
