@@ -10,6 +10,8 @@ import type { IntegrationId } from '../core/model/ids.ts'
 import type { ConnectorDefinition } from '../core/ports/connector.ts'
 import type { JobHandler } from '../core/ports/job-queue.ts'
 import type { Logger } from '../core/ports/logger.ts'
+import { accountAdmin } from '../flows/admin/accounts.ts'
+import { integrationAdmin } from '../flows/admin/integrations.ts'
 import {
   customerChatHandlers,
   enqueueCatchUpForAll,
@@ -26,6 +28,7 @@ import { createClientRegistry } from './clients.ts'
 import type { Config } from './config.ts'
 import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
 import { type Infrastructure, openInfrastructure, readinessChecks } from './infrastructure.ts'
+import { managedKinds } from './managed-kinds.ts'
 import { offerSingletons, type Singleton, singletonHandler, singletonLane } from './singletons.ts'
 import { VERSION } from './version.ts'
 
@@ -105,6 +108,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let server: FastifyInstance | undefined
   if (options.roles.http) {
     const adminToken = config.admin.tokenSecret
+    const accounts = accountAdmin({ store, clock })
     server = await buildHttpServer({
       log,
       version: VERSION,
@@ -125,7 +129,22 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       serveBlob: (key, query) => serveBlob(blobs, key, query),
       admin: {
         queue,
-        authorize: requireAdmin(async () => (adminToken ? secrets.get(adminToken) : undefined)),
+        authorize: requireAdmin(
+          async () => (adminToken ? secrets.get(adminToken) : undefined),
+          (token) => accounts.authenticate(token),
+        ),
+      },
+      api: {
+        accounts,
+        integrations: integrationAdmin({
+          store,
+          secrets,
+          kinds: managedKinds(deps),
+          clock,
+          log,
+          // Webhook lookups and opened clients of a changed or deleted integration go at once.
+          onChanged: (id) => clients.invalidate(id),
+        }),
       },
       plugins: [
         serviceAccountLoginRoutes({

@@ -4,6 +4,7 @@ import { ConfigError } from '../core/errors.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import { createLogger } from '../infra/logging/create-logger.ts'
 import { openStore } from '../infra/store/index.ts'
+import { runAccountCommand } from './account-commands.ts'
 import { startBridge } from './bridge.ts'
 import type { Config } from './config.ts'
 import { exampleConfig, loadConfig } from './config-load.ts'
@@ -15,6 +16,10 @@ interface CommandOptions {
   readonly configFile?: string
   /** The file argument of `integrations apply`. */
   readonly file?: string
+  /** Positional arguments after the sub-command (`accounts create <name>`). */
+  readonly args?: readonly string[]
+  readonly scopes?: string
+  readonly name?: string
 }
 
 /** Runs one CLI command; resolves with an exit code, or undefined for long-running commands. */
@@ -48,6 +53,21 @@ export async function runCommand(
       return 0
     case 'migrate':
       return migrate(config, log)
+    case 'accounts':
+    case 'keys': {
+      const store = await openConfiguredStore(config, log)
+      try {
+        return await runAccountCommand(
+          command,
+          sub,
+          { args: options.args ?? [], scopes: options.scopes, name: options.name },
+          store,
+          (line) => process.stdout.write(`${line}\n`),
+        )
+      } finally {
+        await store.close()
+      }
+    }
     case 'integrations': {
       if (sub !== 'apply' || !options.file)
         throw new ConfigError('command', 'use "integrations apply <file.json>"')
@@ -83,15 +103,21 @@ export async function runCommand(
 }
 
 async function migrate(config: Config, log: Logger): Promise<number> {
+  const store = await openConfiguredStore(config, log)
+  await store.close()
+  log.info({}, 'migrations applied')
+  return 0
+}
+
+/** The configured store, migrated. */
+async function openConfiguredStore(config: Config, log: Logger) {
   mkdirSync(config.dataDir, { recursive: true })
   const store = await openStore({
     url: config.store.url ?? `sqlite:${config.dataDir}/cx-bridge.db`,
     log,
   })
   await store.migrate()
-  await store.close()
-  log.info({}, 'migrations applied')
-  return 0
+  return store
 }
 
 /** Graceful stop: finish or release in-flight jobs, close the server, then exit. */

@@ -21,6 +21,12 @@ Commands:
   migrate         apply database migrations and exit
   integrations apply <file.json>
                   create or update integrations, routes and secrets from a file
+  accounts create <name> [--scopes a,b]
+                  a new admin-API account and its first key (printed once)
+  accounts list   the accounts
+  keys create <account id> [--name n] [--scopes a,b]
+                  another key for an account (printed once)
+  keys list <account id> | keys revoke <key id>
   config check    validate the configuration and exit
   config example  print a commented example configuration
 
@@ -29,7 +35,12 @@ Configuration: a JSON file (--config) overlaid by CXB_* environment variables
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    config: { type: 'string', short: 'c' },
+    help: { type: 'boolean', short: 'h' },
+    scopes: { type: 'string' },
+    name: { type: 'string' },
+  },
 })
 
 if (values.help) {
@@ -37,8 +48,14 @@ if (values.help) {
   process.exit(0)
 }
 
-const [command = 'sandbox', sub, file] = positionals
-runCommand(command, sub, { configFile: values.config, ...(file ? { file } : {}) }).then(
+const [command = 'sandbox', sub, file, ...more] = positionals
+runCommand(command, sub, {
+  configFile: values.config,
+  ...(file ? { file } : {}),
+  args: file ? [file, ...more] : more,
+  ...(values.scopes !== undefined && { scopes: values.scopes }),
+  ...(values.name !== undefined && { name: values.name }),
+}).then(
   (code) => {
     if (code !== undefined) process.exitCode = code
     // A service is usually stopped by a signal, so write the cache now rather than at exit.

@@ -113,7 +113,10 @@ export class RemoteAuthError extends BridgeError {
   readonly code = 'REMOTE_AUTH'
   override readonly retryable = true
   readonly status: number | undefined
-  constructor(message: string, options?: ErrorOptions & { status?: number }) {
+  constructor(
+    message: string,
+    options?: ErrorOptions & { status?: number; details?: Record<string, unknown> },
+  ) {
     super(message, options)
     this.status = options?.status
   }

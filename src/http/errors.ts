@@ -90,7 +90,48 @@ export function problemForClientStatus(status: number, detail: string | undefine
 function problemForFastifyError(error: FastifyError): Problem | undefined {
   const status = error.statusCode
   if (!status || status >= 500) return undefined
+  if (status === 400 && Array.isArray(error.validation) && error.validation.length > 0) {
+    return validationProblem(error)
+  }
   return problemForClientStatus(status, publicMessage(error))
+}
+
+interface ValidationItem {
+  readonly instancePath?: string
+  readonly message?: string
+  readonly params?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A schema refusal names each field (`settings.appSecret`, `take`): zod issues from the
+ * type provider and Ajv errors alike. Messages describe the rule, never the rejected value.
+ */
+function validationProblem(error: FastifyError): Problem {
+  const errors = (error.validation as readonly ValidationItem[]).flatMap((item) => {
+    const base = (item.instancePath ?? '').split('/').filter(Boolean)
+    const unknown = item.params?.keys ?? item.params?.additionalProperty
+    const keys = Array.isArray(unknown) ? unknown : typeof unknown === 'string' ? [unknown] : []
+    if (keys.length > 0) {
+      return keys.map((key) => ({
+        field: [...base, String(key)].join('.'),
+        message: 'is not a known field',
+      }))
+    }
+    return [{ field: base.join('.') || '(body)', message: item.message ?? 'is invalid' }]
+  })
+  const first = errors[0]!
+  return {
+    type: 'https://github.com/cx-bridge/cx-bridge/blob/main/docs/errors.md#input_invalid',
+    title: 'Bad Request',
+    status: 400,
+    code: 'INPUT_INVALID',
+    detail: `${first.field}: ${first.message}`,
+    details: {
+      field: first.field,
+      ...(error.validationContext && { in: error.validationContext }),
+      errors,
+    },
+  }
 }
 
 const publicMessage = (error: FastifyError) =>

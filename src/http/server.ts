@@ -10,6 +10,8 @@ import Fastify, {
 import type { JobQueue } from '../core/ports/job-queue.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import { jobRoutes } from './admin/jobs.ts'
+import { openApiTransform } from './api/openapi.ts'
+import { adminApiRoutes, type ApiOptions } from './api/plugin.ts'
 import { errorHandler, sendProblem } from './errors.ts'
 import { type BlobResponse, blobRoutes } from './ops/blobs.ts'
 import { type OpsOptions, opsRoutes } from './ops/routes.ts'
@@ -27,6 +29,8 @@ export interface HttpServerOptions {
     readonly queue: JobQueue
     readonly authorize: (request: FastifyRequest) => Promise<void>
   }
+  /** The multi-account admin API (accounts, keys, integrations); absent: not served. */
+  readonly api?: ApiOptions
   /** Extra route plugins (e.g. the Microsoft service-account login). */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>
   readonly version: string
@@ -43,11 +47,13 @@ export async function buildHttpServer(options: HttpServerOptions): Promise<Fasti
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    transform: openApiTransform,
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
   await app.register(opsRoutes, options.ops)
   await app.register(blobRoutes, { serve: options.serveBlob })
   await app.register(jobRoutes, options.admin)
+  if (options.api) await app.register(adminApiRoutes, options.api)
   await app.register(webhookRoutes, options.webhooks)
   for (const plugin of options.plugins ?? []) await app.register(plugin)
   return app

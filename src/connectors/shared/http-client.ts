@@ -48,7 +48,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 async function execute(o: HttpClientOptions, req: HttpRequest): Promise<HttpResponse> {
   const prepared = prepare(req)
   const key = req.rateKey
-  const log = o.log.child({ method: req.method, host: prepared.host, path: prepared.path })
+  const log = o.log.child({
+    method: req.method,
+    host: prepared.host,
+    path: req.logPath ?? prepared.path,
+  })
   let retries = 0
   let authRefreshed = false
   for (let attempt = 1; ; attempt++) {

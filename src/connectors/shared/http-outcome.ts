@@ -47,12 +47,12 @@ export function nextAfterResponse(res: AttemptResponse, ctx: AttemptContext): Ne
   const where = `${ctx.req.method} ${ctx.host}`
   if (status < 400) return { kind: 'done', response: toHttpResponse(res, where) }
   if (status === 401 && ctx.req.auth && !ctx.authRefreshed) return { kind: 'refresh-auth' }
+  const details = { host: ctx.host, ...remoteErrorDetails(status, res.headers, res.body) }
   if (status === 401 || status === 403) {
-    throw new RemoteAuthError(`${where}: credentials refused (${status})`, { status })
+    throw new RemoteAuthError(`${where}: credentials refused (${status})`, { status, details })
   }
   const canRetry = ctx.retries < ctx.maxRetries
   const retryAfterMs = parseRetryAfter(res.headers['retry-after'], ctx.nowMs)
-  const details = { host: ctx.host, ...remoteErrorDetails(status, res.headers, res.body) }
   if (status === 429) {
     const waitMs = retryAfterMs ?? backoffDelayMs(ctx.retries, ctx.backoff)
     ctx.pauseKey?.(waitMs)

@@ -30,6 +30,8 @@ export interface HttpRequest {
    * the secret and fetches a new token) and retries once.
    */
   readonly auth?: HttpAuth
+  /** Logged instead of the URL's path when the path holds what logs must not (a tenant id). */
+  readonly logPath?: string
 }
 
 export interface HttpAuth {

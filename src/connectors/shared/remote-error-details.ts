@@ -2,6 +2,8 @@
 export interface RemoteErrorDetails {
   readonly status: number
   readonly remoteCode?: string
+  /** A finer numeric code beside it: Entra's first `error_codes` entry (the AADSTS number). */
+  readonly remoteSubCode?: string
   readonly requestId?: string
 }
 
@@ -21,13 +23,23 @@ export function remoteErrorDetails(
   headers: Readonly<Record<string, string>>,
   body: Buffer,
 ): RemoteErrorDetails {
-  const remoteCode = safeToken(codeFrom(parseJson(body)))
+  const parsed = parseJson(body)
+  const remoteCode = safeToken(codeFrom(parsed))
+  const remoteSubCode = safeToken(subCodeFrom(parsed))
   const requestId = safeToken(REQUEST_ID_HEADERS.map((h) => headers[h]).find(Boolean))
   return {
     status,
     ...(remoteCode ? { remoteCode } : {}),
+    ...(remoteSubCode ? { remoteSubCode } : {}),
     ...(requestId ? { requestId } : {}),
   }
+}
+
+/** Entra token errors: `error_codes: [7000215]` (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). */
+function subCodeFrom(body: unknown): unknown {
+  if (!body || typeof body !== 'object') return undefined
+  const codes = (body as Record<string, unknown>).error_codes
+  return Array.isArray(codes) && Number.isInteger(codes[0]) ? codes[0] : undefined
 }
 
 function codeFrom(body: unknown): unknown {

@@ -3,14 +3,25 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 
 import { AuthenticationError, ConfigError, isBridgeError } from '../../core/errors.ts'
+import { type Principal, requireScope } from '../../core/model/account.ts'
 
 /**
  * Bearer-token check for the operator API; the token is a secret, compared in constant time.
  * The scheme name is case-insensitive (RFC 9110 §11.1). A configured token that cannot be read
  * is the operator's misconfiguration: a 500 that names nothing, not a 404 naming the secret.
  */
-export function requireAdmin(token: () => Promise<string | undefined>) {
+export function requireAdmin(
+  token: () => Promise<string | undefined>,
+  /** API keys (`cxb_…`) are accepted too when they carry the `jobs:admin` scope. */
+  apiKey?: (token: string) => Promise<Principal>,
+) {
   return async (request: FastifyRequest) => {
+    const match = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '')
+    const given = match?.[1] ?? ''
+    if (apiKey && given.startsWith('cxb_')) {
+      requireScope(await apiKey(given), 'jobs:admin')
+      return
+    }
     let expected: string | undefined
     try {
       expected = await token()
@@ -18,8 +29,6 @@ export function requireAdmin(token: () => Promise<string | undefined>) {
       const reason = isBridgeError(error) ? error.message : 'cannot be read'
       throw new ConfigError('admin.tokenSecret', reason)
     }
-    const match = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '')
-    const given = match?.[1] ?? ''
     if (!expected || !safeEqual(given, expected))
       throw new AuthenticationError('admin token required')
   }

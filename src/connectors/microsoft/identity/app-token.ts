@@ -39,7 +39,8 @@ export const identityRateKey = (clientId: string) => `entra:${clientId}`
  */
 export function createAppTokenProvider(options: AppTokenOptions): TokenProvider {
   const network = new MsalNetwork(options.http, identityRateKey(options.clientId))
-  const log = options.log.child({ clientId: options.clientId, tenant: options.tenant })
+  // No tenant in the log context: a bot's tenant id is write-only (docs/api.md).
+  const log = options.log.child({ clientId: options.clientId })
   let app: ConfidentialClientApplication | undefined
 
   const build = (secret: string) =>

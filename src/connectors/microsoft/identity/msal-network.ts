@@ -69,6 +69,7 @@ export class MsalNetwork implements INetworkModule {
       response = await this.#http.request({
         method,
         url,
+        logPath: withoutTenant(url),
         headers: options?.headers,
         body: options?.body,
         rateKey: this.#rateKey,
@@ -96,3 +97,6 @@ function parseBody<T>(response: HttpResponse): T {
     return {} as T
   }
 }
+
+/** Identity paths start with the tenant (`/{tenant}/oauth2/v2.0/token`): logs never show it. */
+const withoutTenant = (url: string) => new URL(url).pathname.replace(/^\/[^/]+/, '/{tenant}')
