@@ -54,6 +54,9 @@ export function prepareSettings(
   const secretValues = new Map<SecretField, string | null>()
   let rest = patch
   for (const secret of kind.secretFields) {
+    // Names are the bridge's business: a caller naming one could point at any secret (env:, file:).
+    if (hasPath(patch, secret.ref))
+      errors.push({ field: apiField(secret.ref), message: 'is not a known setting' })
     if (!hasPath(patch, secret.field)) continue
     const value = getPath(patch, secret.field)
     rest = withPath(rest, secret.field, undefined)
