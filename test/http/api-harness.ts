@@ -42,7 +42,12 @@ export interface ApiHarness {
  * given), a real encrypted SecretStore and the real HTTP client (emulator CA trusted).
  */
 export async function startApiHarness(
-  options: { storeUrl?: string; logLevel?: 'silent' | 'trace' | 'info' } = {},
+  options: {
+    storeUrl?: string
+    logLevel?: 'silent' | 'trace' | 'info'
+    /** host:port of emulators the kinds may send credentials to. */
+    trustedHosts?: string[]
+  } = {},
 ): Promise<ApiHarness> {
   const clock = systemClock
   const logs: string[] = []
@@ -64,7 +69,7 @@ export async function startApiHarness(
   })
   const queue = openSqliteQueue({ path: ':memory:', clock })
   const http = bridgeHttpClient({ clock })
-  const deps = { http, secrets, clock, log }
+  const deps = { http, secrets, clock, log, trustedHosts: options.trustedHosts ?? [] }
   const accounts = accountAdmin({ store, clock })
   const changed: IntegrationId[] = []
   const metrics = createPrometheusMetrics({ defaultMetrics: false })

@@ -39,7 +39,7 @@ describe('admin API: integrations', () => {
   let acme: { id: string; key: string }
   beforeAll(async () => {
     idp = await startIdentityEmulator({ apps: [{ ...BOT }, { ...SINGLE }] })
-    h = await startApiHarness()
+    h = await startApiHarness({ trustedHosts: [new URL(idp.url).host] })
     acme = await h.account('Acme')
   })
   afterAll(async () => {
@@ -386,6 +386,43 @@ describe('admin API: integrations', () => {
       'setup',
     ])
     expect(events.items[0]!.data).toEqual({ action: 'add', membersAdded: ['29:2'] })
+  })
+
+  it('manages the Graph kind too: nested write-only secrets, checked with a Graph token', async () => {
+    const res = await create({
+      kind: 'microsoft-teams',
+      name: 'Teams chats',
+      settings: {
+        tenantId: HOME,
+        clientId: BOT.appId,
+        clientSecret: BOT.secret,
+        authorityHost: idp.url,
+        bot: { appId: BOT.appId, appPassword: BOT.secret },
+        notifications: { clientState: 'client-state-value', chatIds: ['19:a@thread.v2'] },
+      },
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    const body = res.json() as Body
+    expect(body.writeOnly.sort()).toEqual([
+      'bot.appPassword',
+      'clientSecret',
+      'notifications.clientState',
+    ])
+    expect(body.setup).toMatchObject({ status: 'ok' })
+    expect(res.body).not.toMatch(/SecretName|PasswordName|StateName|client-state-value/)
+    expect(body.settings).toMatchObject({ tenantId: HOME, bot: { appId: BOT.appId } })
+
+    const wrongBot = await patch(body.id, { settings: { bot: { appPassword: 'wrong' } } })
+    expect(wrongBot.statusCode).toBe(409)
+    expect(wrongBot.json()).toMatchObject({ details: { field: 'settings.bot.appPassword' } })
+    const noBot = await patch(body.id, { settings: { bot: null } })
+    expect(noBot.statusCode, noBot.body).toBe(200)
+    expect((noBot.json() as Body).writeOnly.sort()).toEqual([
+      'clientSecret',
+      'notifications.clientState',
+    ])
+    const names = (await h.store.state.list('secrets')).map((s) => s.key)
+    expect(names.filter((n) => n.startsWith(`integrations/${body.id}/`))).toHaveLength(2)
   })
 
   it('answers 404 for another account’s integration and 403 for an own one beyond the key’s scopes', async () => {

@@ -6,12 +6,27 @@ import {
 } from '../../core/errors.ts'
 import type { SetupResult } from '../../core/model/integration.ts'
 import type { ManagedKind } from '../../core/ports/integration-kinds.ts'
+import { checkHosts } from '../shared/allowed-host.ts'
 import { checkSettings } from '../shared/settings-check.ts'
 import { createGenesysTokenSource, type GenesysAuthDeps } from './auth/token.ts'
 import { genesysOpenMessagingSettings } from './settings.ts'
 
 /** The `genesys-open-messaging` kind for the management API. */
-export function genesysOpenMessagingKind(deps: GenesysAuthDeps): ManagedKind {
+// Region hosts: login.mypurecloud.com, api.mypurecloud.ie, login.usw2.pure.cloud, …
+// (https://help.mypurecloud.com/articles/aws-regions-for-genesys-cloud-deployment/).
+const GENESYS_HOST =
+  /^(login|api)\.([a-z0-9-]+\.)?(mypurecloud\.(com|ie|de|jp|com\.au)|pure\.cloud)$/
+
+const genesysRule = (path: string) => ({
+  path: [path],
+  allowed: (host: string) => GENESYS_HOST.test(host),
+  expected:
+    'a Genesys Cloud region host (https://login.mypurecloud.com, https://api.usw2.pure.cloud, …)',
+})
+
+export function genesysOpenMessagingKind(
+  deps: GenesysAuthDeps & { readonly trustedHosts?: readonly string[] },
+): ManagedKind {
   return {
     kind: 'genesys-open-messaging',
     displayName: 'Genesys Cloud Open Messaging',
@@ -21,7 +36,12 @@ export function genesysOpenMessagingKind(deps: GenesysAuthDeps): ManagedKind {
       { field: ['previousWebhookSecret'], ref: ['previousWebhookSecretName'] },
     ],
     writeOnlyFields: [],
-    validate: (input) => checkSettings(genesysOpenMessagingSettings, input),
+    validate: (input) =>
+      checkHosts(
+        checkSettings(genesysOpenMessagingSettings, input),
+        [genesysRule('loginBaseUrl'), genesysRule('apiBaseUrl')],
+        deps.trustedHosts,
+      ),
     async checkSetup(integration) {
       const s = genesysOpenMessagingSettings.parse(integration.settings)
       try {

@@ -1,4 +1,5 @@
 import type { ManagedKind } from '../../core/ports/integration-kinds.ts'
+import { checkHosts, entraAuthorityRule } from '../shared/allowed-host.ts'
 import { checkSettings } from '../shared/settings-check.ts'
 import { GRAPH_APP_SCOPE } from './graph/tokens.ts'
 import { checkAppCredentials, type CredentialCheckDeps } from './identity/credential-check.ts'
@@ -6,7 +7,9 @@ import { microsoftTeamsSettings } from './settings.ts'
 import { BOT_FRAMEWORK_SCOPE } from './teams-bot/settings.ts'
 
 /** The `microsoft-teams` kind (Graph chats, optional bot) for the management API. */
-export function microsoftTeamsKind(deps: CredentialCheckDeps): ManagedKind {
+export function microsoftTeamsKind(
+  deps: CredentialCheckDeps & { readonly trustedHosts?: readonly string[] },
+): ManagedKind {
   return {
     kind: 'microsoft-teams',
     displayName: 'Microsoft Teams (Graph and Bot Framework)',
@@ -27,7 +30,12 @@ export function microsoftTeamsKind(deps: CredentialCheckDeps): ManagedKind {
     writeOnlyFields: [],
     // A base64 DER certificate is a few kilobytes.
     longStrings: { 'notifications.encryptionCertificate': 16_384 },
-    validate: (input) => checkSettings(microsoftTeamsSettings, input),
+    validate: (input) =>
+      checkHosts(
+        checkSettings(microsoftTeamsSettings, input),
+        [entraAuthorityRule(['authorityHost'])],
+        deps.trustedHosts,
+      ),
     async checkSetup(integration) {
       const s = microsoftTeamsSettings.parse(integration.settings)
       const graph = await checkAppCredentials(

@@ -1,16 +1,24 @@
 import type { ManagedKind } from '../../../core/ports/integration-kinds.ts'
+import { checkHosts, entraAuthorityRule } from '../../shared/allowed-host.ts'
 import { checkSettings } from '../../shared/settings-check.ts'
 import { checkAppCredentials, type CredentialCheckDeps } from '../identity/credential-check.ts'
 import { BOT_FRAMEWORK_SCOPE, botTokenTenant, teamsBotSettings } from './settings.ts'
 
 /** The `microsoft-teams-bot` kind for the management API. */
-export function teamsBotKind(deps: CredentialCheckDeps): ManagedKind {
+export function teamsBotKind(
+  deps: CredentialCheckDeps & { readonly trustedHosts?: readonly string[] },
+): ManagedKind {
   return {
     kind: 'microsoft-teams-bot',
     displayName: 'Microsoft Teams bot (AI responder)',
     secretFields: [{ field: ['appSecret'], ref: ['appSecretName'] }],
     writeOnlyFields: [['tenantId']],
-    validate: (input) => checkSettings(teamsBotSettings, normalizeBlankTenant(input)),
+    validate: (input) =>
+      checkHosts(
+        checkSettings(teamsBotSettings, normalizeBlankTenant(input)),
+        [entraAuthorityRule(['authorityHost'])],
+        deps.trustedHosts,
+      ),
     async checkSetup(integration) {
       const s = teamsBotSettings.parse(integration.settings)
       return checkAppCredentials(
