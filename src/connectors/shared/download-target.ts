@@ -6,10 +6,12 @@ import type { ResolvedAddress } from './pinned-agent.ts'
 import { isPrivateAddress } from './private-address.ts'
 
 export interface TargetPolicy {
-  /** Exact host names, or `.suffix` for any subdomain of suffix. */
-  readonly allowedHosts: readonly string[]
+  /** Exact host names, or `.suffix` for any subdomain of suffix; `any`: every host name. */
+  readonly allowedHosts: readonly string[] | 'any'
   /** Exact `host:port` allowed even on a private address, and over http (local emulators). */
   readonly trustedPrivateHosts?: readonly string[]
+  /** Every host is treated as trusted: an operator's own network (self-hosted remotes). */
+  readonly allowPrivateNetworks?: boolean
 }
 
 export type Resolve = (hostname: string) => Promise<ResolvedAddress[]>
@@ -23,23 +25,25 @@ export interface CheckedTarget {
 const refuse = (message: string, reason: string, details: Record<string, unknown> = {}) =>
   new PolicyRefusedError(message, { details: { reason, ...details } })
 
-/** Checks a download URL against the policy before any network access. */
+/** Checks a URL (a download, a responder endpoint) against the policy before any network access. */
 export function checkTarget(rawUrl: string, policy: TargetPolicy): CheckedTarget {
   let url: URL
   try {
     url = new URL(rawUrl)
   } catch {
-    throw refuse('download URL is not a valid URL', 'invalid-url')
+    throw refuse('URL is not valid', 'invalid-url')
   }
   const hostname = url.hostname.toLowerCase().replace(/\.$/, '')
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  const trusted = (policy.trustedPrivateHosts ?? []).includes(`${hostname}:${port}`)
-  if (url.username || url.password) throw refuse('download URL carries credentials', 'userinfo')
+  const trusted =
+    policy.allowPrivateNetworks === true ||
+    (policy.trustedPrivateHosts ?? []).includes(`${hostname}:${port}`)
+  if (url.username || url.password) throw refuse('URL carries credentials', 'userinfo')
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && trusted)) {
-    throw refuse('downloads must use https', 'scheme', { scheme: url.protocol })
+    throw refuse('only https URLs are allowed', 'scheme', { scheme: url.protocol })
   }
-  if (!trusted && !hostAllowed(hostname, policy.allowedHosts)) {
-    throw refuse('download host is not allowed', 'host', { host: hostname })
+  if (!trusted && policy.allowedHosts !== 'any' && !hostAllowed(hostname, policy.allowedHosts)) {
+    throw refuse('host is not allowed', 'host', { host: hostname })
   }
   return { url, hostname, trusted }
 }
@@ -92,7 +96,7 @@ export async function resolveTarget(
     throw new RemoteUnavailableError(`cannot resolve ${target.hostname}`)
   }
   if (!target.trusted && addresses.some((a) => isPrivateAddress(a.address))) {
-    throw refuse('download host resolves to a private address', 'private-address', {
+    throw refuse('host resolves to a private address', 'private-address', {
       host: target.hostname,
     })
   }

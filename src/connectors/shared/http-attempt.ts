@@ -72,24 +72,33 @@ export async function sendAttempt(attempt: Attempt): Promise<AttemptResponse> {
   } catch (error) {
     if (attempt.signal?.aborted) throw attempt.signal.reason
     if (error instanceof PayloadTooLargeError) throw error
-    const code = errorCode(error)
-    if (code === 'UND_ERR_INVALID_ARG') {
-      throw new UnexpectedError('invalid HTTP request', { cause: error })
-    }
-    const timedOut =
-      deadline.signal.aborted ||
-      code === 'UND_ERR_HEADERS_TIMEOUT' ||
-      code === 'UND_ERR_BODY_TIMEOUT'
-    const maybeSent = !(code !== undefined && NOT_SENT_CODES.has(code))
-    throw new TransportFailure(error, { maybeSent, timedOut })
+    throw transportFailureOf(error, deadline.signal.aborted)
   } finally {
     clearTimeout(timer)
   }
 }
 
-type Body = Dispatcher.ResponseData['body']
+/**
+ * An undici failure as a TransportFailure (or UnexpectedError for a request undici refused to
+ * send). `deadlineFired`: our own timer aborted the exchange.
+ */
+export function transportFailureOf(
+  error: unknown,
+  deadlineFired: boolean,
+): TransportFailure | UnexpectedError {
+  const code = errorCode(error)
+  if (code === 'UND_ERR_INVALID_ARG') {
+    return new UnexpectedError('invalid HTTP request', { cause: error })
+  }
+  const timedOut =
+    deadlineFired || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
+  const maybeSent = !(code !== undefined && NOT_SENT_CODES.has(code))
+  return new TransportFailure(error, { maybeSent, timedOut })
+}
 
-async function readCapped(
+export type Body = Dispatcher.ResponseData['body']
+
+export async function readCapped(
   body: Body,
   contentLength: string | undefined,
   maxBytes: number,
@@ -112,7 +121,7 @@ async function readCapped(
 }
 
 /** Drops a body unread; the abort it causes is expected, not an error to report. */
-function discard(body: Body): void {
+export function discard(body: Body): void {
   body.on('error', () => {})
   body.destroy()
 }
