@@ -23,7 +23,16 @@ const vendorPackages = [
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 })
-const otherConnectors = ['microsoft', 'genesys', 'inbox', 'ai', 'webhook']
+const otherConnectors = [
+  'microsoft',
+  'genesys',
+  'inbox',
+  'ai',
+  'webhook',
+  'openai',
+  'webhook-responder',
+  'builtin-responder',
+]
 
 export default tseslint.config(
   { ignores: ['node_modules', '.data', 'coverage'] },

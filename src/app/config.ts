@@ -219,6 +219,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    responders: z
+      .object({
+        allowPrivateNetworks: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Let bot responders (OpenAI-compatible endpoints, webhooks) be reached on private addresses and over plain HTTP: for models and services inside your own network',
+          ),
+      })
+      .strict()
+      .prefault({}),
     trustedHosts: z
       .array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port'))
       .default([])

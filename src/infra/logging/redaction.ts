@@ -12,6 +12,7 @@ const SENSITIVE_KEYS = new Set(
     'cookie',
     'set-cookie',
     'x-hub-signature-256',
+    'x-cx-bridge-signature',
     'x-ms-signature',
     'clientSecret',
     'secret',

@@ -1,0 +1,2 @@
+export { createBuiltinResponder } from './responder.ts'
+export { type BuiltinResponderSettings, builtinResponderSettings } from './settings.ts'

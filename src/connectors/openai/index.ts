@@ -1,0 +1,2 @@
+export { createOpenAiResponder } from './responder.ts'
+export { type OpenAiResponderSettings, openAiResponderSettings } from './settings.ts'
