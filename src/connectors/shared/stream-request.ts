@@ -111,7 +111,7 @@ export async function openStream(deps: StreamDeps, req: StreamRequest): Promise<
         maxInlineWaitMs: req.maxInlineWaitMs ?? DEFAULT_MAX_INLINE_WAIT_MS,
         backoff: { baseMs: 200, maxMs: 1_000 },
         ...(req.rateKey && deps.limiter
-          ? { pauseKey: (ms: number) => deps.limiter!.pause(req.rateKey!, ms) }
+          ? { pauseKey: (ms: number) => void deps.limiter!.pause(req.rateKey!, ms) }
           : {}),
       }
       const started = performance.now()
