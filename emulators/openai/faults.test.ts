@@ -162,3 +162,18 @@ describe('records and keys over HTTP', () => {
     await control('PUT', 'models', { models: ['gpt-4o-mini'] })
   })
 })
+
+describe('a client that gave up during injected latency', () => {
+  it('ends that request there: it takes no stream fault meant for a later request', async () => {
+    await control('POST', 'faults', { route: 'openai.chat.completions', latencyMs: 300 })
+    await expect(streamRequest(AbortSignal.timeout(50))).rejects.toThrow()
+    await control('POST', 'stream-faults', { kind: 'end-early', afterChunks: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    const text = await (await streamRequest()).text()
+    expect(text).not.toContain('[DONE]')
+    const statuses = (
+      (await (await control('GET', 'requests')).json()) as Array<{ status: number }>
+    ).map((r) => r.status)
+    expect(statuses).toEqual([499, 200])
+  })
+})

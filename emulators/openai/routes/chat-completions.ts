@@ -137,6 +137,12 @@ async function injectedFault(
   const fault = state.faults.take(CHAT_ROUTE)
   if (!fault) return false
   if (fault.latencyMs) await sleep(fault.latencyMs)
+  if (reply.raw.socket?.destroyed !== false) {
+    // The client gave up while we waited: nothing more happens for this request (it must not
+    // take a stream fault meant for a later one).
+    record(499)
+    return true
+  }
   if (fault.drop) {
     record(0)
     reply.raw.socket?.destroy()
