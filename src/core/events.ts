@@ -24,6 +24,11 @@ export interface IncomingMessage {
   readonly attachments: readonly Attachment[]
   readonly mentions: readonly Mention[]
   readonly replyTo?: ReplyQuote
+  /**
+   * Bot channels: the message @mentioned the bot that received it. Teams hands a bot the group
+   * chat and channel messages that mention it, and all of them when it has consent to read all.
+   */
+  readonly botMentioned?: boolean
 }
 
 export type ReceiptStatus = 'Delivered' | 'Read' | 'Failed' | 'Published' | 'Sent'

@@ -117,6 +117,38 @@ describe('Bot Framework activity → envelopes', () => {
     ])
   })
 
+  it('takes in group messages only when they @mention the bot, unless set to take all', async () => {
+    const groupMessage = (entities: unknown[]) =>
+      teamsActivity({
+        conversation: { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true },
+        text: entities.length ? '<at>Cx Bot</at> any news?' : 'any news?',
+        entities,
+      })
+    const mention = { type: 'mention', mentioned: BOT, text: '<at>Cx Bot</at>' }
+    expect(await parse(groupMessage([]))).toEqual([])
+    expect(messageOf(await parse(groupMessage([mention])))).toMatchObject({
+      text: 'any news?',
+      botMentioned: true,
+    })
+    expect(messageOf(await parse(teamsActivity())).botMentioned).toBe(false)
+    const takesAll = teamsIntegration(
+      botSettings('https://login.botframework.com/v1/.well-known/openidconfiguration', {
+        groupMessages: 'all',
+      }),
+    )
+    const all = await route.parse(
+      {
+        method: 'POST',
+        headers: {},
+        query: {},
+        rawBody: Buffer.from(JSON.stringify(groupMessage([]))),
+        url: 'https://x/',
+      },
+      takesAll,
+    )
+    expect(messageOf(all)).toMatchObject({ text: 'any news?', botMentioned: false })
+  })
+
   it('removes the bot mention from plain text too', async () => {
     const activity = teamsActivity({
       text: '<at>Cx Bot</at> hi',

@@ -15,15 +15,19 @@ const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info'
 
 export const dedupeKeyOf = (activity: Activity) => `botframework:${activity.id}`
 
+const GROUP_CONVERSATIONS = new Set(['groupChat', 'channel'])
+
 /**
  * One activity as core envelopes: `message` → message.created, `typing` → typing; other types
  * (conversationUpdate, messageReaction, invoke, installationUpdate …) give none, and the
- * webhook still answers 2xx, as the SDK does for unhandled events.
+ * webhook still answers 2xx, as the SDK does for unhandled events. With `groupMessages:
+ * 'mentioned'` a group chat or channel message that does not @mention the bot gives none either.
  */
 export function activityToEnvelopes(
   activity: Activity,
   integrationId: IntegrationId,
   receivedAt: Date,
+  options: { groupMessages?: 'mentioned' | 'all' } = {},
 ): InboundEnvelope[] {
   const tenantId = tenantOf(activity)
   const sender = senderOf(activity, tenantId)
@@ -43,7 +47,11 @@ export function activityToEnvelopes(
     return [{ ...base, event: { type: 'typing', participant: sender } }]
   }
   if (activity.type === 'message') {
-    return [{ ...base, event: { type: 'message.created', message: messageOf(activity, sender) } }]
+    const message = messageOf(activity, sender)
+    const inGroup = GROUP_CONVERSATIONS.has(activity.conversation.conversationType ?? '')
+    if (inGroup && !message.botMentioned && (options.groupMessages ?? 'mentioned') === 'mentioned')
+      return []
+    return [{ ...base, event: { type: 'message.created', message } }]
   }
   return []
 }
@@ -69,6 +77,7 @@ function messageOf(activity: Activity, sender: Participant): IncomingMessage {
     text: text.markdown,
     attachments,
     mentions: text.mentions,
+    botMentioned: text.botMentioned,
     ...(quote
       ? {
           replyTo: {

@@ -57,7 +57,9 @@ export function botFrameworkWebhook(deps: ConnectorDeps): WebhookRoute {
           details: { path: issue?.path.join('.') ?? '', problem: issue?.message ?? 'invalid' },
         })
       }
-      return activityToEnvelopes(parsed.data, integration.id, deps.clock.now())
+      return activityToEnvelopes(parsed.data, integration.id, deps.clock.now(), {
+        groupMessages: botOf(integration).groupMessages,
+      })
     },
   }
 }
