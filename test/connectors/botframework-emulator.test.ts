@@ -117,6 +117,41 @@ describe('Bot Framework against the emulators', () => {
     expect(envelope.address.data).toMatchObject({ serviceUrl: bf.serviceUrl, tenantId: TENANT_ID })
   })
 
+  it('takes in a channel post that @mentions the bot, without the mention, and no others', async () => {
+    const channel = {
+      id: '19:care@thread.tacv2',
+      name: 'Care',
+      teamId: '19:team@thread.tacv2',
+      tenantId: TENANT_ID,
+    }
+    bf.control.addChannel(channel)
+    await bf.control.installBot({ user: USER, scope: 'team', channelId: channel.id })
+    bf.control.receiveAllMessages({ scopeId: channel.teamId })
+    endpoint.envelopes.length = 0
+    const mentioned = await bf.control.userSends({
+      user: USER,
+      text: 'where is order 1042?',
+      mentionBot: true,
+      conversationType: 'channel',
+      channelId: channel.id,
+    })
+    const chatter = await bf.control.userSends({
+      user: USER,
+      text: 'coffee anyone?',
+      conversationType: 'channel',
+      channelId: channel.id,
+    })
+    expect([mentioned.status, chatter.status]).toEqual([202, 202])
+    expect(endpoint.envelopes).toHaveLength(1)
+    expect(endpoint.envelopes[0]!.event).toMatchObject({
+      type: 'message.created',
+      message: { text: 'where is order 1042?', botMentioned: true, mentions: [] },
+    })
+    expect(endpoint.envelopes[0]!.address.data).toMatchObject({
+      conversation: { conversationType: 'channel' },
+    })
+  })
+
   it.each([
     'noToken',
     'badSignature',

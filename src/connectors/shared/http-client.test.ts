@@ -223,6 +223,21 @@ describe('http client: auth and refusals', () => {
     expect(server.hits('/forbidden')).toBe(1)
   })
 
+  it('returns the 4xx statuses a caller accepts, so it can read why', async () => {
+    const { call } = await setup({
+      '/stream': (res) =>
+        json(res, 403, { error: { code: 'ContentStreamNotAllowed', message: 'why' } }),
+    })
+    const res = await call('/stream', { method: 'POST', json: {}, acceptStatuses: [403] })
+    expect([res.status, res.json()]).toEqual([
+      403,
+      { error: { code: 'ContentStreamNotAllowed', message: 'why' } },
+    ])
+    await expect(call('/stream', { method: 'POST', json: {} })).rejects.toBeInstanceOf(
+      RemoteAuthError,
+    )
+  })
+
   it('maps other 4xx to RemoteRejectedError with the remote code, never its text', async () => {
     const { call } = await setup({
       '/graph': (res) =>

@@ -47,6 +47,8 @@ export function nextAfterResponse(res: AttemptResponse, ctx: AttemptContext): Ne
   const where = `${ctx.req.method} ${ctx.host}`
   if (status < 400) return { kind: 'done', response: toHttpResponse(res, where) }
   if (status === 401 && ctx.req.auth && !ctx.authRefreshed) return { kind: 'refresh-auth' }
+  if (status < 500 && status !== 401 && status !== 429 && ctx.req.acceptStatuses?.includes(status))
+    return { kind: 'done', response: toHttpResponse(res, where) }
   const details = { host: ctx.host, ...remoteErrorDetails(status, res.headers, res.body) }
   if (status === 401 || status === 403) {
     throw new RemoteAuthError(`${where}: credentials refused (${status})`, { status, details })

@@ -23,6 +23,11 @@ export interface HttpRequest {
   readonly idempotent?: boolean
   /** Retries inside this call for 429/5xx (default 2); the job queue retries beyond that. */
   readonly maxRetries?: number
+  /**
+   * 4xx statuses (not 401/429) returned as responses instead of thrown, for a caller that must
+   * read the remote's answer to know what happened (e.g. Teams streaming's 403s, which say why).
+   */
+  readonly acceptStatuses?: readonly number[]
   /** Refuses bodies larger than this (default 25 MB). */
   readonly maxResponseBytes?: number
   /**

@@ -1,19 +1,16 @@
 import { z } from 'zod'
 
-import { ConfigError, InvalidInputError, RemoteUnavailableError } from '../../../core/errors.ts'
+import { RemoteUnavailableError } from '../../../core/errors.ts'
 import type { Participant } from '../../../core/model/participant.ts'
 import type { RemoteAddress } from '../../../core/model/remote-address.ts'
 import type { OutgoingMessage, SendContext, Sent } from '../../../core/ports/connector.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
-import type { HttpAuth } from '../../shared/http.ts'
-import { createAppTokenProvider, httpAuth } from '../identity/index.ts'
 import type { MicrosoftTeamsSettings } from '../settings.ts'
-import { type ConversationReference, conversationReference } from './conversation-reference.ts'
-import { activitiesUrl, assertTrustedServiceUrl } from './service-url.ts'
+import { createBotConnector } from './connector.ts'
+import type { ConversationReference } from './conversation-reference.ts'
 import { messageActivities, typingActivity } from './to-activity.ts'
 
-/** Scope of Bot Connector tokens (bot → connector authentication). */
-export const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com/.default'
+export { BOT_CONNECTOR_SCOPE } from './connector.ts'
 
 export const appRateKey = (appId: string) => `botframework:${appId}`
 export const conversationRateKey = (conversationId: string) => `botframework-conv:${conversationId}`
@@ -49,31 +46,9 @@ export interface BotSender {
  * idempotency key so a job retry after a partial or unrecorded success sends only what is left.
  */
 export function createBotSender(settings: MicrosoftTeamsSettings, deps: ConnectorDeps): BotSender {
-  const bot = settings.bot
-  if (!bot) throw new ConfigError('bot', 'sending as the bot needs bot settings')
-  const auth: HttpAuth = httpAuth(
-    createAppTokenProvider({
-      authorityHost: settings.authorityHost,
-      tenant: bot.tenantId ?? bot.tokenAuthorityTenant,
-      clientId: bot.appId,
-      clientSecretName: bot.appPasswordName,
-      scope: BOT_CONNECTOR_SCOPE,
-      secrets: deps.secrets,
-      http: deps.http,
-      clock: deps.clock,
-      log: deps.log,
-    }),
-  )
-
-  const target = (to: RemoteAddress) => {
-    const parsed = conversationReference.safeParse(to.data)
-    if (!parsed.success) {
-      throw new InvalidInputError('address is not a Bot Framework conversation reference')
-    }
-    const ref: ConversationReference = parsed.data
-    const url = assertTrustedServiceUrl(ref.serviceUrl, bot.serviceUrlHosts, deps.trustedHosts)
-    return { ref, url: activitiesUrl(url, ref.conversation.id) }
-  }
+  const connector = createBotConnector(settings, deps)
+  const { bot, auth } = connector
+  const target = (to: RemoteAddress) => connector.target(to)
 
   const post = async (
     url: string,

@@ -1,0 +1,8 @@
+export type { ReplyOutcome } from './reply-record.ts'
+export type {
+  StreamingReplyOptions,
+  StreamingReplySender,
+  StreamReplyInput,
+  StreamReplyResult,
+} from './streaming-reply.ts'
+export { createStreamingReplySender, DEFAULT_REPLY_TEXTS } from './streaming-reply.ts'
