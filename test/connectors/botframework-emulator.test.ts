@@ -205,22 +205,28 @@ describe('Bot Framework against the emulators', () => {
     expect(parts.join('') === text).toBe(true)
   })
 
-  /** Resolves once `promise` settles or after `ms` of real time, telling which. */
-  const settledWithin = (promise: Promise<unknown>, ms: number) =>
-    Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms)),
-    ])
+  /**
+   * Waits until the send sleeps on the manual clock (true) or settles (false). Advancing the
+   * clock before it sleeps would leave it asleep for good, however slow the machine is.
+   */
+  const parked = async (promise: Promise<unknown>, sleepsBefore: number) => {
+    let settled = false
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    )
+    for (let i = 0; i < 2_000 && !settled && clock.pendingSleeps <= sleepsBefore; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    return !settled && clock.pendingSleeps > sleepsBefore
+  }
 
   it('waits out a short 429 Retry-After inside the send, then delivers once', async () => {
     const address = await userWrites('are you there?')
     const before = bf.control.sent(address.key).length
     bf.control.faults.add({ route: 'botframework.sendActivity', status: 429, retryAfterSeconds: 2 })
+    const sleeps = clock.pendingSleeps
     const sending = createBotSender(settings(), deps).send(address, agentSays('one'), ctx('r-1'))
-    expect(await settledWithin(sending, 100)).toBe(false)
+    expect(await parked(sending, sleeps)).toBe(true)
     expect(bf.control.sent(address.key)).toHaveLength(before)
     clock.advance(2_000)
     await sending
@@ -246,8 +252,9 @@ describe('Bot Framework against the emulators', () => {
     expect(failure).toBeInstanceOf(RemoteUnavailableError)
     expect((failure as RemoteUnavailableError).retryAfterMs).toBe(60_000)
 
+    const sleeps = clock.pendingSleeps
     const retry = sender.send(address, agentSays('two'), ctx('r-2'))
-    expect(await settledWithin(retry, 100)).toBe(false)
+    expect(await parked(retry, sleeps)).toBe(true)
     clock.advance(60_000)
     await retry
     expect(bf.control.sent(address.key).at(-1)?.activity['text']).toBe('two')
