@@ -95,7 +95,7 @@ export async function streamCall(
   } catch (error) {
     if (error instanceof RemoteUnavailableError && error.status === 429) {
       const retryAfterMs = error.retryAfterMs ?? 1_000
-      deps.limiter.pause(convKey, retryAfterMs)
+      await deps.limiter.pause(convKey, retryAfterMs)
       return { kind: 'throttled', retryAfterMs }
     }
     throw error
