@@ -10,10 +10,13 @@ import {
   type IdentityEmulator,
   startIdentityEmulator,
 } from '../../emulators/microsoft-identity/index.ts'
-import { botFrameworkWebhook } from '../../src/connectors/microsoft/botframework/index.ts'
+import {
+  botConnectionOf,
+  botFrameworkWebhook,
+} from '../../src/connectors/microsoft/botframework/index.ts'
 import {
   createStreamingReplySender,
-  DEFAULT_REPLY_TEXTS,
+  DEFAULT_REPLY_OPTIONS,
   type StreamingReplyOptions,
 } from '../../src/connectors/microsoft/botframework/streaming/index.ts'
 import { microsoftTeamsSettings } from '../../src/connectors/microsoft/settings.ts'
@@ -65,7 +68,11 @@ const settingsJson = () => ({
   },
 })
 const sender = (overrides: Partial<StreamingReplyOptions> = {}) =>
-  createStreamingReplySender(microsoftTeamsSettings.parse(settingsJson()), deps, overrides)
+  createStreamingReplySender(
+    botConnectionOf(microsoftTeamsSettings.parse(settingsJson())),
+    deps,
+    overrides,
+  )
 
 beforeAll(async () => {
   emulatorClock = new EmulatorClock()
@@ -275,7 +282,7 @@ describe('finishing in time and only once', () => {
     expect(result.outcome).toBe('truncated')
     expect(final.activity['type']).toBe('message')
     expect(String(final.activity['text'])).toMatch(/^Chapter 1 2 3 4 5 6 7 8 9\b/)
-    expect(String(final.activity['text']).endsWith(DEFAULT_REPLY_TEXTS.truncatedNote)).toBe(true)
+    expect(String(final.activity['text']).endsWith(DEFAULT_REPLY_OPTIONS.truncatedNote)).toBe(true)
     expect(Date.parse(final.receivedAt) - Date.parse(log[0]!.receivedAt)).toBeLessThan(120_000)
     expect(bf.control.refusals(address.key).slice(refusedBefore)).toEqual([])
     expect(stopped).toBe(true)
@@ -291,9 +298,9 @@ describe('finishing in time and only once', () => {
       sender().reply({ to: address, deltas: silent(), idempotencyKey: key(), log: silentLog }),
       1_000,
     )
-    expect(result).toMatchObject({ outcome: 'truncated', text: DEFAULT_REPLY_TEXTS.timeoutText })
+    expect(result).toMatchObject({ outcome: 'truncated', text: DEFAULT_REPLY_OPTIONS.timeoutText })
     expect(bf.control.sent(address.key).at(-1)!.activity['text']).toBe(
-      DEFAULT_REPLY_TEXTS.timeoutText,
+      DEFAULT_REPLY_OPTIONS.timeoutText,
     )
   })
 

@@ -38,22 +38,6 @@ export const microsoftTeamsSettings = z
          * all of them (`all`; Teams delivers those only with resource-specific consent).
          */
         groupMessages: z.enum(['mentioned', 'all']).default('mentioned'),
-        /** Streamed replies in 1:1 chats (botframework/streaming). */
-        streaming: z
-          .object({
-            /** The informative update shown before the first words (at most 1000 characters). */
-            informativeText: z.string().min(1).max(1000).default('Thinking…'),
-            /** Least time between stream updates; Teams allows one request per second. */
-            updateIntervalMs: z.number().int().min(1000).max(10_000).default(1_000),
-            /** The final message goes out by then; Teams ends a stream after two minutes. */
-            finishWithinMs: z.number().int().min(10_000).max(110_000).default(100_000),
-          })
-          .strict()
-          .default({
-            informativeText: 'Thinking…',
-            updateIntervalMs: 1_000,
-            finishWithinMs: 100_000,
-          }),
       })
       .strict()
       .optional(),

@@ -6,11 +6,10 @@ import type { RemoteAddress } from '../../../core/model/remote-address.ts'
 import type { OutgoingMessage, SendContext, Sent } from '../../../core/ports/connector.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
 import type { MicrosoftTeamsSettings } from '../settings.ts'
+import { botConnectionOf } from './bot-connection.ts'
 import { createBotConnector } from './connector.ts'
 import type { ConversationReference } from './conversation-reference.ts'
 import { messageActivities, typingActivity } from './to-activity.ts'
-
-export { BOT_CONNECTOR_SCOPE } from './connector.ts'
 
 export const appRateKey = (appId: string) => `botframework:${appId}`
 export const conversationRateKey = (conversationId: string) => `botframework-conv:${conversationId}`
@@ -46,8 +45,8 @@ export interface BotSender {
  * idempotency key so a job retry after a partial or unrecorded success sends only what is left.
  */
 export function createBotSender(settings: MicrosoftTeamsSettings, deps: ConnectorDeps): BotSender {
-  const connector = createBotConnector(settings, deps)
-  const { bot, auth } = connector
+  const connector = createBotConnector(botConnectionOf(settings), deps)
+  const { appId, auth } = connector
   const target = (to: RemoteAddress) => connector.target(to)
 
   const post = async (
@@ -65,7 +64,7 @@ export function createBotSender(settings: MicrosoftTeamsSettings, deps: Connecto
         url,
         json: activity,
         auth,
-        rateKey: appRateKey(bot.appId),
+        rateKey: appRateKey(appId),
         idempotent,
         ...(idempotent ? { maxRetries: 0 } : {}),
         timeoutMs: 15_000,

@@ -46,6 +46,13 @@ export const teamsBotSettings = z
     sessionDurationMs: z.number().int().min(60_000).max(MAX_SESSION_MS).default(DAY_MS),
     /** Answers stream into Teams as they are written (1:1 chats; others get the whole answer). */
     stream: z.boolean().default(true),
+    /** The informative update a streamed answer starts with (Teams: at most 1000 characters). */
+    informativeText: z.string().min(1).max(1000).default('Thinking…'),
+    /**
+     * Group chats and channels: answer only messages that @mention the bot (`mentioned`), or all
+     * of them (`all`; Teams delivers those only with resource-specific consent).
+     */
+    groupMessages: z.enum(['mentioned', 'all']).default('mentioned'),
     /** Record who talked to the bot as contacts. */
     contactCollection: z.boolean().default(false),
     /** Pass files users send on to the responder. */

@@ -5,4 +5,4 @@ export type {
   StreamReplyInput,
   StreamReplyResult,
 } from './streaming-reply.ts'
-export { createStreamingReplySender, DEFAULT_REPLY_TEXTS } from './streaming-reply.ts'
+export { createStreamingReplySender, DEFAULT_REPLY_OPTIONS } from './streaming-reply.ts'

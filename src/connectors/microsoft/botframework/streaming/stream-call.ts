@@ -77,7 +77,7 @@ export async function streamCall(
 ): Promise<StreamAnswer> {
   const convKey = conversationRateKey(input.conversationId)
   await deps.limiter.acquire(convKey, input.signal)
-  await deps.limiter.acquire(appRateKey(connector.bot.appId), input.signal)
+  await deps.limiter.acquire(appRateKey(connector.appId), input.signal)
   let response
   try {
     response = await deps.http.request({

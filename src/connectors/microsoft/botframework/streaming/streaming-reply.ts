@@ -1,8 +1,7 @@
 import type { RemoteAddress } from '../../../../core/model/remote-address.ts'
 import type { Logger } from '../../../../core/ports/logger.ts'
 import type { ConnectorDeps } from '../../../shared/deps.ts'
-import type { MicrosoftTeamsSettings } from '../../settings.ts'
-import { createBotConnector } from '../connector.ts'
+import { type BotConnection, createBotConnector } from '../connector.ts'
 import type { ConversationReference } from '../conversation-reference.ts'
 import { createReplyContext, type ReplyOptions, type Scene } from './reply-context.ts'
 import { finishStream, resultOf, sendParts } from './reply-finish.ts'
@@ -13,12 +12,15 @@ import { readDeltas } from './text-source.ts'
 /** Texts and pacing of replies. */
 export type StreamingReplyOptions = ReplyOptions
 
-export const DEFAULT_REPLY_TEXTS = {
+export const DEFAULT_REPLY_OPTIONS = {
+  informativeText: 'Thinking…',
+  updateIntervalMs: 1_000,
+  finishWithinMs: 100_000,
   truncatedNote: '\n\n_(This reply was cut short because it took too long.)_',
   timeoutText: 'Sorry, this is taking too long. Please try again in a moment.',
   failureNote: '\n\n_(This reply is incomplete: something went wrong while writing it.)_',
   failureText: 'Sorry, something went wrong while answering. Please try again.',
-} as const
+} as const satisfies StreamingReplyOptions
 
 export interface StreamReplyInput {
   /** A Bot Framework conversation reference (what the bot webhook stores as the address). */
@@ -88,16 +90,12 @@ const isPersonal = (ref: ConversationReference) =>
  * is not sent again.
  */
 export function createStreamingReplySender(
-  settings: MicrosoftTeamsSettings,
+  bot: BotConnection,
   deps: ConnectorDeps,
   overrides: Partial<StreamingReplyOptions> = {},
 ): StreamingReplySender {
-  const connector = createBotConnector(settings, deps)
-  const options: StreamingReplyOptions = {
-    ...connector.bot.streaming,
-    ...DEFAULT_REPLY_TEXTS,
-    ...overrides,
-  }
+  const connector = createBotConnector(bot, deps)
+  const options: StreamingReplyOptions = { ...DEFAULT_REPLY_OPTIONS, ...overrides }
   const ctx = createReplyContext(deps, connector, options, replyRecords(deps.state))
 
   return {
