@@ -1,3 +1,4 @@
+import type { JsonObject } from './model/json.ts'
 import type { Attachment, Mention, ReplyQuote } from './model/message.ts'
 import type { Participant } from './model/participant.ts'
 import type { RemoteAddress } from './model/remote-address.ts'
@@ -29,6 +30,8 @@ export interface IncomingMessage {
    * chat and channel messages that mention it, and all of them when it has consent to read all.
    */
   readonly botMentioned?: boolean
+  /** BCP 47 locale of the sender's client, when the channel says (Bot Framework `locale`). */
+  readonly locale?: string
 }
 
 export type ReceiptStatus = 'Delivered' | 'Read' | 'Failed' | 'Published' | 'Sent'
@@ -43,6 +46,16 @@ export type InboundEvent =
       readonly remoteMessageId: string
       readonly status: ReceiptStatus
       readonly reason?: string
+    }
+  /**
+   * A bot conversation changed: members added or removed, the bot installed or uninstalled.
+   * `data` holds the safe, structured facts (action, member ids, conversation type), never text.
+   */
+  | {
+      readonly type: 'conversation.changed'
+      /** The remote's own name for it, e.g. `conversationUpdate`, `installationUpdate`. */
+      readonly activityType: string
+      readonly data: JsonObject
     }
   | {
       readonly type: 'subscription.lifecycle'

@@ -13,6 +13,8 @@ export interface WebhookConnector {
   readonly kind: string
   readonly side: 'channel' | 'backend'
   readonly routes: readonly WebhookRoute[]
+  /** The connector's own jobs for its envelopes (default: the options' `toJobs`). */
+  readonly toJobs?: (integrationId: string, envelopes: readonly InboundEnvelope[]) => JobSpec[]
 }
 
 export interface WebhookOptions {
@@ -79,7 +81,9 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookOption
         throw new UnsupportedMediaTypeError('webhook bodies must be application/json')
       }
       const envelopes = await verifyAndParse(route, raw, integration)
-      const jobs = options.toJobs(connector.side, integration.id, envelopes)
+      const jobs = connector.toJobs
+        ? connector.toJobs(integration.id, envelopes)
+        : options.toJobs(connector.side, integration.id, envelopes)
       if (jobs.length > 0) await options.queue.accept(jobs)
       const labels = labelsOf(kind, route)
       options.metrics.observe(
