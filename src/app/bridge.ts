@@ -7,6 +7,7 @@ import { fetch } from 'undici'
 import type { ConnectorDeps } from '../connectors/shared/deps.ts'
 import { createHttpClient } from '../connectors/shared/http-client.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
+import type { Clock } from '../core/ports/clock.ts'
 import type { ConnectorDefinition } from '../core/ports/connector.ts'
 import type { JobHandler } from '../core/ports/job-queue.ts'
 import type { Logger } from '../core/ports/logger.ts'
@@ -24,6 +25,7 @@ import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts
 import { buildHttpServer, buildOpsServer } from '../http/server.ts'
 import { serveBlob } from '../infra/blob/local-disk.ts'
 import { createCircuitBreaker } from '../infra/limits/circuit-breaker.ts'
+import { aiBotComposition } from './ai-bot.ts'
 import { createClientRegistry } from './clients.ts'
 import type { Config } from './config.ts'
 import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
@@ -37,6 +39,8 @@ export interface BridgeOptions {
   readonly log: Logger
   /** `serve` runs HTTP only, `work` workers only, `start` and `sandbox` both. */
   readonly roles: { readonly http: boolean; readonly worker: boolean }
+  /** Tests: one clock shared with the emulators, moved forward to test expiries. */
+  readonly clock?: Clock
 }
 
 export interface Bridge {
@@ -56,7 +60,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config, log } = options
   const port = await resolvePort(config.http.host, config.http.port)
   const url = config.http.publicUrl?.replace(/\/$/, '') ?? `http://${config.http.host}:${port}`
-  const infra = await openInfrastructure(config, log, url)
+  const infra = await openInfrastructure(config, log, url, options.clock)
   const { clock, metrics, store, queue, secrets, blobs, limiter } = infra
 
   // Circuit state per remote key shows as cxb_circuit_state in /metrics.
@@ -96,6 +100,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     attachments: config.attachments,
   }
 
+  const aiBot = aiBotComposition(config, infra, deps)
+
   if (options.roles.worker) {
     // Whatever happened while the bridge was down is listed and replayed, without doubles. The
     // catch-up jobs are queued before the webhooks open, so they head their chats' lanes.
@@ -113,11 +119,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       log,
       version: VERSION,
       webhooks: {
-        connectors: connectors.map((c) => ({
-          kind: c.kind,
-          side: c.side,
-          routes: c.webhooks(deps),
-        })),
+        connectors: [
+          ...connectors.map((c) => ({ kind: c.kind, side: c.side, routes: c.webhooks(deps) })),
+          aiBot.webhook,
+        ],
         integrations: { get: (id) => clients.cachedIntegration(id) },
         queue,
         metrics,
@@ -165,6 +170,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const purge = infra.redis ? undefined : () => store.keyValue.purgeExpired()
     const handlers = {
       ...workerHandlers(flowDeps),
+      ...aiBot.handlers(),
       ...(purge
         ? { [KEY_VALUE_PURGE_TASK]: singletonHandler(async () => void (await purge())) }
         : {}),

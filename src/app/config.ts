@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { responderSettings } from '../connectors/responders.ts'
+
 /**
  * Process configuration: infrastructure only. Integrations (Teams apps, Genesys integrations)
  * are database records managed through the API or seeded by sandbox mode. Every key is
@@ -226,6 +228,15 @@ export const configSchema = z
           .default(false)
           .describe(
             'Let bot responders (OpenAI-compatible endpoints, webhooks) be reached on private addresses and over plain HTTP: for models and services inside your own network',
+          ),
+        named: z
+          .record(
+            z.string().regex(/^[A-Za-z0-9][\w.:-]{0,99}$/, 'letters, digits and . _ : -'),
+            responderSettings,
+          )
+          .default({})
+          .describe(
+            'Responders bot integrations name in their "responder" setting, each {kind: "openai-compatible" | "webhook" | "builtin", ...} as in docs/responders.md; secrets by name (env:NAME, file:/path or a stored secret). "builtin" always exists',
           ),
       })
       .strict()

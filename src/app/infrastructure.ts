@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 import { createExtraCaAgent } from '../connectors/shared/http-client.ts'
+import type { Clock } from '../core/ports/clock.ts'
 import type { KeyValueStore } from '../core/ports/key-value.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import type { ReadinessCheck } from '../http/ops/routes.ts'
@@ -26,10 +27,14 @@ import type { Config } from './config.ts'
 export type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>
 
 /** Opens one implementation of every port, as the configuration says. */
-export async function openInfrastructure(config: Config, log: Logger, publicUrl: string) {
+export async function openInfrastructure(
+  config: Config,
+  log: Logger,
+  publicUrl: string,
+  clock: Clock = systemClock,
+) {
   const dataDir = resolve(config.dataDir)
   mkdirSync(dataDir, { recursive: true })
-  const clock = systemClock
   const metrics = createPrometheusMetrics()
   const store = await openStore({
     url: config.store.url ?? `sqlite:${join(dataDir, 'cx-bridge.db')}`,

@@ -14,6 +14,7 @@ export async function runSandbox(config: Config, log: Logger): Promise<void> {
     log,
     emulatorPorts: config.http.port === 0 ? {} : PORTS,
   })
+  sandbox.addDemoAiBot()
   stopOnSignals(log, () => sandbox.close())
   process.stdout.write(instructions(sandbox))
   watch(sandbox)
@@ -34,7 +35,9 @@ Demo: ${demo.customer.displayName} <${demo.customer.upn}> writes in a Teams chat
 with ${demo.serviceAccount.displayName}; Genesys agent ${demo.genesys.agent.name} answers.
 
 Type a line to send it as the customer in Teams; "/agent <text>" answers as the agent;
-"/bot <text>" writes to the support bot instead; "/typing" shows the agent typing.
+"/bot <text>" writes to the support bot instead; "/typing" shows the agent typing;
+"/ai <text>" talks to the demo AI bot (${demo.integrations.aiBot}, built-in responder; "/ai ///reset" starts over).
+Admin API key of the demo account: ${demo.account.key}
 From another terminal:
   curl -s -XPOST ${s.genesys.url}/_emulator/agent/messages -H 'content-type: application/json' \\
     -d '{"integrationId":"${demo.genesys.integrationId}","toId":"<from.id shown below>","text":"Hello from Genesys"}'
@@ -56,16 +59,19 @@ function readConsole(s: Sandbox): void {
         const target = { integrationId: s.demo.genesys.integrationId, toId: lastCustomerId }
         if (text === '/typing') await s.genesys.control.agentTyping(target)
         else await s.genesys.control.agentSends({ ...target, text: text.slice(7) })
-      } else if (text.startsWith('/bot ')) {
+      } else if (text.startsWith('/bot ') || text.startsWith('/ai ')) {
+        const ai = text.startsWith('/ai ')
         await s.botframework.control.userSends({
           user: {
             id: `29:${s.demo.customer.id}`,
             aadObjectId: s.demo.customer.id,
             name: s.demo.customer.displayName,
             tenantId: s.demo.tenantId,
+            userPrincipalName: s.demo.customer.upn,
           },
-          text: text.slice(5),
-        } as Parameters<typeof s.botframework.control.userSends>[0])
+          text: text.slice(ai ? 4 : 5),
+          botAppId: ai ? s.demo.aiBotApp.appId : s.demo.botApp.appId,
+        })
       } else {
         s.graph.control.userSends({ chatId: s.demo.chatId, userId: s.demo.customer.id, text })
       }
@@ -98,7 +104,11 @@ function watch(s: Sandbox): void {
     const sent = s.botframework.control.sent()
     for (const a of sent.slice(botSeen)) {
       const activity = a.activity as { type?: string; text?: string }
-      print(`Teams bot ◄ ${activity.type === 'typing' ? '(typing…)' : (activity.text ?? '')}`)
+      const who = a.botAppId === s.demo.aiBotApp.appId ? 'Teams AI bot' : 'Teams bot'
+      // Stream updates are shown by Teams as the message growing: print the final only.
+      if (a.operation === 'stream' && activity.type !== 'message') continue
+      const typing = activity.type === 'typing' && !activity.text
+      print(`${who} ◄ ${typing ? '(typing…)' : (activity.text ?? '')}`)
     }
     botSeen = sent.length
   }, 250).unref()

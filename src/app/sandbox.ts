@@ -7,6 +7,7 @@ import type { RoutePolicy } from '../core/model/integration.ts'
 import type { Logger } from '../core/ports/logger.ts'
 import { resolvePort, startBridge } from './bridge.ts'
 import type { Config } from './config.ts'
+import { seedDemoAiBot } from './sandbox-ai-bot.ts'
 import { seedDemoIntegrations } from './sandbox-integrations.ts'
 import { DEMO } from './sandbox-seed.ts'
 
@@ -49,6 +50,7 @@ export async function startSandbox(options: SandboxOptions) {
     roles: { http: true, worker: true },
   })
   await seedDemoIntegrations(bridge.infra, emulators, bridge.url, options)
+  await seedDemoAiBot(bridge.infra, emulators)
   for (const id of Object.values(DEMO.integrations)) bridge.invalidate(id as IntegrationId)
   emulators.identity.control.signIn(DEMO.serviceAccount.id)
   await bridge.loginServiceAccount(DEMO.integrations.teams as IntegrationId)
@@ -59,6 +61,17 @@ export async function startSandbox(options: SandboxOptions) {
     bridge,
     ...emulators,
     demo: { ...DEMO, chatId: emulators.chatId },
+    /**
+     * Registers the demo AI bot with the Bot Framework emulator (the console does; tests that
+     * talk to one bot only leave it out, as the emulator then needs no bot named per message).
+     */
+    addDemoAiBot() {
+      emulators.botframework.control.addBot({
+        appId: DEMO.aiBotApp.appId,
+        endpoint: `${bridge.url}/webhooks/microsoft-teams-bot/${DEMO.integrations.aiBot}/messages`,
+        name: 'Contoso Assistant',
+      })
+    },
     async close() {
       await bridge.close()
       await emulators.close()
@@ -91,6 +104,7 @@ export async function startDemoEmulators(
         redirectUris: [`${bridgeUrl}/auth/microsoft/${DEMO.integrations.teams}/callback`],
       },
       { appId: DEMO.botApp.appId, secret: DEMO.botApp.secret, tenantId: DEMO.tenantId },
+      { appId: DEMO.aiBotApp.appId, secret: DEMO.aiBotApp.secret, tenantId: DEMO.tenantId },
     ],
     users: [
       {

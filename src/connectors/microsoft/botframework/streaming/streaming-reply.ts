@@ -40,6 +40,8 @@ export interface StreamReplyInput {
    * key (e.g. the conversation already shows the answer): true sends nothing.
    */
   readonly alreadyDelivered?: () => Promise<boolean>
+  /** `false`: one message at the end even in a 1:1 chat (the integration turned streaming off). */
+  readonly stream?: boolean
 }
 
 export interface StreamReplyResult {
@@ -101,6 +103,7 @@ export function createStreamingReplySender(
   return {
     async reply(input) {
       const { ref, url } = connector.target(input.to)
+      const streams = isPersonal(ref) && input.stream !== false
       const scene: Scene = {
         key: input.idempotencyKey,
         ref,
@@ -120,7 +123,7 @@ export function createStreamingReplySender(
         return {
           outcome: 'complete',
           alreadyDelivered: true,
-          mode: isPersonal(ref) ? 'stream' : 'message',
+          mode: streams ? 'stream' : 'message',
           text: '',
           updates: 0,
         }
@@ -137,7 +140,7 @@ export function createStreamingReplySender(
         () => stop.abort(),
       )
       try {
-        return isPersonal(ref)
+        return streams
           ? await streamed(ctx, scene, source, deadline)
           : await single(ctx, scene, source, deadline)
       } finally {
