@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 import { startBotFrameworkEmulator } from '../../emulators/botframework/index.ts'
@@ -100,7 +101,17 @@ export async function startAiBotWorld() {
       },
     },
   })
-  const log = createLogger({ level: config.log.level })
+  // Every line is kept (info and up), so tests can check what is logged and what never is.
+  const logs: string[] = []
+  const log = createLogger({
+    level: (process.env.TEST_LOG_LEVEL ?? 'info') as 'info',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk))
+        done()
+      },
+    }),
+  })
   const bridge = await startBridge({
     config,
     log,
@@ -157,6 +168,7 @@ export async function startAiBotWorld() {
     account,
     api,
     createBot,
+    logs,
     idle: () => bridge.infra.queue.idle(),
     async close() {
       await bridge.close()

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { DEFAULT_API_KEY } from '../../emulators/openai/index.ts'
 import { activitySchema } from '../../src/connectors/microsoft/botframework/activity.ts'
 import { botActivityToEnvelopes } from '../../src/connectors/microsoft/teams-bot/from-activity.ts'
 import type { IntegrationId } from '../../src/core/model/ids.ts'
 import type { JsonValue } from '../../src/core/model/json.ts'
 import { BOT_TEXTS } from '../../src/flows/ai-bot/index.ts'
 import { eventually } from '../support/sandbox.ts'
-import { type AiBotWorld, ANA, BEN, EVE, startAiBotWorld } from './ai-bot-world.ts'
+import { type AiBotWorld, ANA, BEN, BOT, EVE, startAiBotWorld } from './ai-bot-world.ts'
 
 type Sent = {
   operation: string
@@ -183,6 +184,15 @@ describe('AI bot: Teams (Bot Framework emulator) answered by an OpenAI-compatibl
     expect(messages(slow.conversationId).at(-1)).toMatch(/^Sorry, I could not put an answer/)
     // The emulator records the abandoned request when its latency is over.
     await eventually('the slow request', () => w.openai.control.requests().length > count)
+
+    // Logged by class and status, never with the key, the prompt or the user's words.
+    const entries = w.logs.map((l) => JSON.parse(l) as Record<string, unknown>)
+    const polite = entries.filter((e) => String(e.msg).includes('polite message'))
+    expect(polite.map((e) => e.failure)).toEqual(['busy', 'timeout'])
+    const remote = entries.filter((e) => e.msg === 'responder failed')
+    expect(remote.map((e) => e.kind)).toEqual(['busy', 'timeout'])
+    for (const secret of [DEFAULT_API_KEY, BOT.secret, 'Are you there?', 'Contoso helpdesk'])
+      expect(w.logs.join('\n')).not.toContain(secret)
   })
 
   it('in a group chat answers only when mentioned, without its own mention', async () => {

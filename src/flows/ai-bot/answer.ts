@@ -9,8 +9,8 @@ import type { ResponderReply } from '../../core/ports/responder.ts'
 /**
  * A responder's reply as the text to deliver: its deltas as they come, and where it fails (a
  * timeout, a 429, a refusal, a missing secret) a short polite message instead, or a note after
- * what was already shown. The failure is logged with safe fields only, never a secret or the
- * user's text, and reported through `onFailure`. Stopping the iteration ends the reply.
+ * what was already shown. Only the failure's class is logged here, never a secret or the user's
+ * text, and it is reported through `onFailure`. Stopping the iteration ends the reply.
  */
 export async function* politeAnswer(
   start: () => ResponderReply,
@@ -32,7 +32,8 @@ export async function* politeAnswer(
   } catch (error) {
     const failure = classifyResponderFailure(error, stop.aborted)
     if (failure.kind === 'cancelled') return
-    log.warn({ responder: failure.logFields }, 'responder failed: the user got a polite message')
+    // Remote responders log the failure's safe fields themselves; this says what the user got.
+    log.info({ failure: failure.kind }, 'responder gave no answer: the user got a polite message')
     onFailure(failure)
     yield shown ? INTERRUPTED_SUFFIX : failure.userText
   }

@@ -82,4 +82,9 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricSpec>> = {
     help: 'Attachment downloads by outcome (ok, refused, failed)',
     labelNames: ['outcome'],
   },
+  cxb_bot_turns_total: {
+    type: 'counter',
+    help: 'AI bot turns by outcome (answered, failed, refused, reset, ignored)',
+    labelNames: ['outcome'],
+  },
 }

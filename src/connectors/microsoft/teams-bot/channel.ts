@@ -1,5 +1,6 @@
+import type { JsonValue } from '../../../core/model/json.ts'
 import type { RemoteAddress } from '../../../core/model/remote-address.ts'
-import type { BotChannel } from '../../../core/ports/bot-channel.ts'
+import type { BotChannel, BotMember } from '../../../core/ports/bot-channel.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
 import { teamsBotConnection } from '../botframework/bot-connection.ts'
 import { appRateKey } from '../botframework/client.ts'
@@ -10,6 +11,8 @@ import { downloadBotFile } from './files.ts'
 import { getMember } from './members.ts'
 import { sendReply } from './reply.ts'
 import type { TeamsBotSettings } from './settings.ts'
+
+const MEMBER_TTL_MS = 60 * 60 * 1000
 
 /** 1:1 chats are `personal`; Teams' personal conversation ids start with `a:`. */
 export function scopeOf(to: RemoteAddress): 'personal' | 'group' {
@@ -34,11 +37,20 @@ export function openTeamsBotChannel(settings: TeamsBotSettings, deps: ConnectorD
     reply: (request) => sendReply(connection().replies, request),
     async member(to, userId, ctx) {
       const { connector, appId } = connection()
+      // Member ids are per bot app; the directory changes rarely, so one lookup an hour will do.
+      const cacheKey = `teams-member:${appId}:${userId}`
+      const cached = (await deps.cache.get(cacheKey))?.value as
+        { member: BotMember | null } | undefined
+      if (cached) return cached.member ?? undefined
       const { url } = connector.target(to)
-      return getMember(deps.http, connector.auth, url, userId, {
+      const member = await getMember(deps.http, connector.auth, url, userId, {
         rateKey: appRateKey(appId),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       })
+      await deps.cache.set(cacheKey, { member: member ?? null } as unknown as JsonValue, {
+        ttlMs: MEMBER_TTL_MS,
+      })
+      return member
     },
     download: (url, ctx) =>
       downloadBotFile(deps, connection().connector.auth, url, {
