@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 
 import { ConfigError } from '../core/errors.ts'
+import type { AccountId } from '../core/model/account.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
 import { defaultRoutePolicy } from '../core/model/integration.ts'
 import type { JsonObject } from '../core/model/json.ts'
@@ -30,6 +31,8 @@ export const integrationsFileSchema = z
             name: z.string().min(1).max(200),
             settings: z.record(z.string(), z.unknown()),
             enabled: z.boolean().default(true),
+            /** The admin-API account that manages it (docs/api.md); absent: the operator's. */
+            account: z.string().min(1).max(64).optional(),
           })
           .strict(),
       )
@@ -81,10 +84,23 @@ export async function applyIntegrationsFile(
       )
     }
     const integrationId = item.id as IntegrationId
+    const accountId = item.account as AccountId | undefined
+    if (accountId && !(await deps.store.accounts.get(accountId)))
+      throw new ConfigError(`integrations.${item.id}.account`, `no account ${accountId}`)
     const fields = { name: item.name, settings: item.settings as JsonObject, enabled: item.enabled }
     if (await deps.store.integrations.get(integrationId))
-      await deps.store.integrations.update(integrationId, fields)
-    else await deps.store.integrations.create({ id: integrationId, kind: item.kind, ...fields })
+      await deps.store.integrations.update(integrationId, {
+        ...fields,
+        accountId: accountId ?? null,
+      })
+    else {
+      await deps.store.integrations.create({
+        id: integrationId,
+        kind: item.kind,
+        ...fields,
+        ...(accountId && { accountId }),
+      })
+    }
     done.push(`integration ${item.id} (${item.kind})`)
   }
   for (const route of routes) {

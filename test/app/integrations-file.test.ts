@@ -84,4 +84,35 @@ describe('cx-bridge integrations apply', () => {
     ).rejects.toThrow(/secrets\.a/)
     await store.close()
   })
+
+  it('hands an integration to an admin-API account, and refuses an unknown one', async () => {
+    const { dir, store, secrets } = await setup({})
+    const account = await store.accounts.create({ name: 'Acme' })
+    const file = join(dir, 'owned.json')
+    const integration = (owner?: string) => ({
+      id: 'genesys-acme',
+      kind: 'genesys-open-messaging',
+      name: 'Genesys for Acme',
+      settings: {
+        openMessagingIntegrationId: 'om-1',
+        clientId: 'c',
+        clientSecretName: 'env:X',
+        webhookSecretName: 'env:Y',
+      },
+      ...(owner && { account: owner }),
+    })
+    const deps = { store, secrets, connectors: connectorDefinitions }
+    writeFileSync(file, JSON.stringify({ integrations: [integration(account.id)] }))
+    await applyIntegrationsFile(file, deps)
+    const id = 'genesys-acme' as IntegrationId
+    expect((await store.integrations.get(id))?.accountId).toBe(account.id)
+    writeFileSync(file, JSON.stringify({ integrations: [integration()] }))
+    await applyIntegrationsFile(file, deps)
+    expect((await store.integrations.get(id))?.accountId).toBeUndefined()
+    writeFileSync(file, JSON.stringify({ integrations: [integration('nobody')] }))
+    await expect(applyIntegrationsFile(file, deps)).rejects.toThrow(
+      /integrations\.genesys-acme\.account/,
+    )
+    await store.close()
+  })
 })

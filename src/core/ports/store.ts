@@ -39,6 +39,8 @@ export interface IntegrationPatch {
   /** Replaces the whole map (merging is the caller's business). */
   readonly meta?: IntegrationMeta
   readonly setup?: SetupState
+  /** Hands the integration to an account (`null`: back to the operator). */
+  readonly accountId?: AccountId | null
 }
 
 /** Deleted integrations (`markDeleted`) are invisible to every read and update. */

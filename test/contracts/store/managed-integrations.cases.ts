@@ -68,6 +68,10 @@ export function managedIntegrationCases(ctx: StoreContext): void {
     })
     expect(operator.accountId).toBeUndefined()
     expect(operator.meta).toEqual({})
+    const handed = await ctx.store.integrations.update(operator.id, { accountId: account.id })
+    expect(handed.accountId).toBe(account.id)
+    const back = await ctx.store.integrations.update(operator.id, { accountId: null })
+    expect(back.accountId).toBeUndefined()
   })
 
   it('pages one account’s integrations newest first or oldest first, without gaps or repeats', async () => {

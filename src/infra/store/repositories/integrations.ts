@@ -94,6 +94,7 @@ export function integrationRepository({
           ...(patch.enabled !== undefined && { enabled: codec.bool(patch.enabled) }),
           ...(patch.description !== undefined && { description: patch.description }),
           ...(patch.meta !== undefined && { meta: codec.json(patch.meta) }),
+          ...(patch.accountId !== undefined && { account_id: patch.accountId }),
           ...(patch.setup !== undefined && {
             setup: codec.json({ ...patch.setup, checkedAt: patch.setup.checkedAt.toISOString() }),
           }),
