@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util'
 import { NO_LIMITS, openBridgeWorld, warmUp } from './lib/bridge-world.ts'
 import { describeMachine } from './lib/machine.ts'
 import { type BenchResults, formatReport } from './lib/report.ts'
+import { runAiBotFirstToken } from './scenarios/ai-bot-first-token.ts'
 import { runGoodput } from './scenarios/goodput.ts'
 import { runIngest } from './scenarios/ingest.ts'
 import { runMemory } from './scenarios/memory.ts'
@@ -18,7 +19,7 @@ import { runTeamsToGenesys } from './scenarios/teams-to-genesys.ts'
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'ingest,latency,goodput,memory' },
+    only: { type: 'string', default: 'ingest,latency,goodput,memory,aibot' },
     'data-dir': { type: 'string', default: tmpdir() },
     'burst-seconds': { type: 'string', default: '10' },
     conversations: { type: 'string', default: '10000' },
@@ -96,6 +97,15 @@ if (only.has('latency') || only.has('goodput') || only.has('memory')) {
   } finally {
     await world.close()
   }
+}
+
+if (only.has('aibot')) {
+  log('running 5. AI bot: time to the first streamed token …')
+  results.aiBot = await runAiBotFirstToken({
+    users: 4,
+    turnsPerUser: 15,
+    modelFirstTokenMs: [1_500, 0],
+  })
 }
 
 results.totalSeconds = (performance.now() - started) / 1000

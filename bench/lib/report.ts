@@ -1,3 +1,4 @@
+import type { FirstTokenResult } from '../scenarios/ai-bot-first-token.ts'
 import type { GoodputResult } from '../scenarios/goodput.ts'
 import type { IngestResult } from '../scenarios/ingest.ts'
 import type { MemoryResult } from '../scenarios/memory.ts'
@@ -11,6 +12,7 @@ export interface BenchResults {
   latency?: { light: TeamsToGenesysResult; burst: TeamsToGenesysResult }
   goodput?: GoodputResult
   memory?: MemoryResult
+  aiBot?: FirstTokenResult
   loadAverageAfter?: number
   totalSeconds?: number
 }
@@ -70,6 +72,17 @@ export function formatReport(r: BenchResults): string {
       `  bridge RSS before ${fixed(mem.rssBeforeMiB, 0)} MiB, after ${fixed(mem.rssAfterMiB, 0)} MiB, settled ${fixed(mem.rssSettledMiB, 0)} MiB = ${fixed(Math.max(mem.rssAfterMiB, mem.rssSettledMiB) * 1.048576, 0)} MB at most   (target < 200 MB)`,
       `  V8 heap used ${fixed(mem.heapUsedMiB ?? NaN, 0)} MiB of ${fixed(mem.heapTotalMiB ?? NaN, 0)} MiB committed, external ${fixed(mem.externalMiB ?? NaN, 0)} MiB; ${fixed(mem.throughput, 1)} conversations/s`,
     )
+  }
+  if (r.aiBot) {
+    lines.push('5. AI bot: time to the first streamed token in Teams (1:1, 4 users in parallel)')
+    for (const run of r.aiBot.runs) {
+      lines.push(
+        `  model's first token after ${int(run.modelFirstTokenMs)} ms:`,
+        `    model directly    ${latencyLine(run.direct)}`,
+        `    through bridge    ${latencyLine(run.bridge)}`,
+        `    added by bridge   p50 ${fixed(run.addedP50Ms, 1)} ms, p99 ${fixed(run.addedP99Ms, 1)} ms   (target p99 < 20 ms)`,
+      )
+    }
   }
   if (r.totalSeconds !== undefined) {
     lines.push(

@@ -1,0 +1,146 @@
+import { DEFAULT_API_KEY } from '../../emulators/openai/index.ts'
+import { type AiBotWorld, startAiBotWorld, TENANT } from '../../test/integration/ai-bot-world.ts'
+import { type LatencySummary, summarize } from '../lib/stats.ts'
+
+export interface FirstTokenRun {
+  /** The model's time to first token, set on the OpenAI emulator (injected latency). */
+  readonly modelFirstTokenMs: number
+  /** Calling the OpenAI emulator directly: request sent → first content delta read. */
+  readonly direct: LatencySummary
+  /** Through the bridge: the Teams user's message sent → first streamed model text in Teams. */
+  readonly bridge: LatencySummary
+  /** Bridge minus direct, per percentile. */
+  readonly addedP50Ms: number
+  readonly addedP99Ms: number
+}
+
+export interface FirstTokenResult {
+  readonly runs: readonly FirstTokenRun[]
+}
+
+const ANSWER = 'Your laptop ships on Monday from the Lisbon depot and should arrive by Wednesday.'
+
+/**
+ * Issue 3's benchmark: the time the bridge adds before the first streamed token of an AI answer
+ * reaches Teams (the Bot Framework emulator), against calling the model (the OpenAI emulator)
+ * directly in the same run. Everything runs in this process (emulators and bridge share one
+ * event loop, which only adds to the bridge's side). Users talk in parallel 1:1 chats.
+ * Teams accepts one streaming request per second per stream and the bridge sends its
+ * informative update at once, so a model that answers faster than a second waits for that
+ * second: the run with a 0 ms model shows that floor, the other a realistic time to first token.
+ */
+export async function runAiBotFirstToken(options: {
+  readonly turnsPerUser: number
+  readonly users: number
+  readonly modelFirstTokenMs: readonly number[]
+}): Promise<FirstTokenResult> {
+  const world = await startAiBotWorld()
+  try {
+    await world.createBot({ stream: true })
+    world.openai.control.setReply({ text: ANSWER })
+    world.openai.control.setStreaming({ chunkChars: 12, chunkDelayMs: 15 })
+    const runs: FirstTokenRun[] = []
+    for (const latencyMs of options.modelFirstTokenMs) {
+      world.openai.control.clearFaults()
+      if (latencyMs > 0) {
+        world.openai.control.addFault({
+          route: 'openai.chat.completions',
+          latencyMs,
+          times: 1_000_000,
+        })
+      }
+      const direct = await directFirstTokens(world, options.turnsPerUser)
+      const bridge = await bridgeFirstTokens(world, options)
+      runs.push({
+        modelFirstTokenMs: latencyMs,
+        direct: summarize(direct),
+        bridge: summarize(bridge),
+        addedP50Ms: summarize(bridge).p50 - summarize(direct).p50,
+        addedP99Ms: summarize(bridge).p99 - summarize(direct).p99,
+      })
+    }
+    return { runs }
+  } finally {
+    await world.close()
+  }
+}
+
+async function directFirstTokens(world: AiBotWorld, count: number): Promise<number[]> {
+  const samples: number[] = []
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now()
+    const response = await fetch(`${world.openai.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${DEFAULT_API_KEY}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: [{ role: 'user', content: `Where is my laptop? (${i})` }],
+      }),
+    })
+    const decoder = new TextDecoder()
+    let seen = ''
+    for await (const chunk of response.body!) {
+      seen += decoder.decode(chunk as Uint8Array, { stream: true })
+      if (/"content":"[^"]/.test(seen)) break
+    }
+    samples.push(performance.now() - started)
+    await response.body?.cancel().catch(() => {})
+  }
+  return samples
+}
+
+async function bridgeFirstTokens(
+  world: AiBotWorld,
+  options: { readonly turnsPerUser: number; readonly users: number },
+): Promise<number[]> {
+  const samples: number[] = []
+  const users = Array.from({ length: options.users }, (_, n) => ({
+    id: `29:1bench${n}`,
+    aadObjectId: `0c0c0c0c-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    name: `Bench User ${n}`,
+    tenantId: TENANT,
+    userPrincipalName: `bench${n}@contoso.example`,
+  }))
+  await Promise.all(
+    users.map(async (user) => {
+      for (let i = 0; i < options.turnsPerUser; i += 1) {
+        const sentAt = world.clock.nowMs()
+        const said = await world.teams.control.userSends({ user, text: `Where is my laptop? ${i}` })
+        const conversationId = (said.activity.conversation as { id: string }).id
+        const first = await firstModelText(world, conversationId, sentAt)
+        samples.push(first - sentAt)
+        await world.idle()
+        // Teams: at most one streaming request a second; the next turn starts a new stream.
+        await new Promise((resolve) => setTimeout(resolve, 1_050))
+      }
+    }),
+  )
+  return samples
+}
+
+/** When the first streaming update with model text after `since` reached Teams (emulator time). */
+async function firstModelText(world: AiBotWorld, conversationId: string, since: number) {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    const hit = world.teams.control.sent(conversationId).find((s) => {
+      const at = Date.parse(s.receivedAt)
+      const activity = s.activity as {
+        type?: string
+        text?: string
+        entities?: Array<{ type: string; streamType?: string }>
+      }
+      const info = activity.entities?.find((e) => e.type === 'streaminfo')
+      const modelText =
+        (activity.type === 'typing' && info?.streamType === 'streaming') ||
+        activity.type === 'message'
+      return at >= since && modelText && !!activity.text
+    })
+    if (hit) return Date.parse(hit.receivedAt)
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  throw new Error(`no streamed answer in ${conversationId}`)
+}
