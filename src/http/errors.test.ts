@@ -9,7 +9,7 @@ import {
   UnexpectedError,
 } from '../core/errors.ts'
 import type { Logger } from '../core/ports/logger.ts'
-import { errorHandler, problemFor } from './errors.ts'
+import { errorHandler, frameworkErrorHandler, problemFor } from './errors.ts'
 
 const logged: Array<{ level: string; obj: object }> = []
 const log: Logger = {
@@ -98,6 +98,21 @@ describe('problem+json at the edge', () => {
     const app = await throwing(new InvalidInputError('bad'))
     await app.inject({ method: 'POST', url: '/x' })
     expect(logged.map((l) => l.level)).toEqual(['info'])
+    await app.close()
+  })
+
+  // Found by the fuzz suite (test/fuzz): the router answered these in its own JSON.
+  it('answers a URL that does not decode and an over-long path parameter with problems', async () => {
+    const app = Fastify({ frameworkErrors: frameworkErrorHandler(log) })
+    app.get('/items/:id', async () => ({ ok: true }))
+    const badUrl = await app.inject({ method: 'GET', url: '/items/%zz' })
+    expect(badUrl.statusCode).toBe(400)
+    expect(badUrl.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(badUrl.json()).toMatchObject({ status: 400, code: 'INPUT_INVALID' })
+    const long = await app.inject({ method: 'GET', url: `/items/${'a'.repeat(101)}` })
+    expect(long.statusCode).toBe(414)
+    expect(long.json()).toMatchObject({ status: 414, code: 'INPUT_INVALID', title: 'URI Too Long' })
+    expect(long.body).not.toContain('aaaa')
     await app.close()
   })
 })

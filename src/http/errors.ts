@@ -1,6 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
-import { type BridgeError, type ErrorCode, isBridgeError } from '../core/errors.ts'
+import {
+  type BridgeError,
+  type ErrorCode,
+  InvalidInputError,
+  isBridgeError,
+} from '../core/errors.ts'
 import type { Logger } from '../core/ports/logger.ts'
 
 /** The only place HTTP statuses for error codes live. */
@@ -49,11 +57,15 @@ const titles: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
@@ -161,4 +173,70 @@ export function errorHandler(log: Logger) {
       code: 'UNEXPECTED',
     })
   }
+}
+
+/** What the router refuses before any route runs; the path is not echoed (it may carry anything). */
+const frameworkDetails: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the URL is not valid percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment is too long',
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL that does not decode or a path parameter over
+ * `maxParamLength` is answered by the router itself, in its own JSON, unless handled here.
+ */
+export function frameworkErrorHandler(log: Logger) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode ?? 500
+    if (status >= 500) return errorHandler(log)(error, request, reply)
+    log.info({ reqId: request.id, status, code: error.code }, 'request refused')
+    return sendProblem(reply, problemForClientStatus(status, frameworkDetails[error.code]))
+  }
+}
+
+/**
+ * Node's `clientError`: bytes that are not HTTP (a malformed request line or header, conflicting
+ * lengths), headers over the size limit, a request too slow to arrive. No request exists yet, so
+ * the answer is written to the socket, which is then closed, as Fastify's own handler does.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 408
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? 431
+        : 400
+  const body = JSON.stringify(
+    problemForClientStatus(
+      status,
+      status === 400 ? 'the request is not valid HTTP/1.1' : undefined,
+    ),
+  )
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${titleFor(status)}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
+}
+
+/** RFC 9112 §3.2: an HTTP/1.1 request without a Host header is refused with a 400. */
+export async function requireHost(request: FastifyRequest): Promise<void> {
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined)
+    throw new InvalidInputError('a Host header is required')
+}
+
+/** Node's `checkExpectation`: an Expect other than 100-continue (RFC 9110 §10.1.1). */
+export function expectationFailed(_request: IncomingMessage, response: ServerResponse): void {
+  const body = JSON.stringify(
+    problemForClientStatus(417, 'only "Expect: 100-continue" is supported'),
+  )
+  response.writeHead(417, {
+    'content-type': 'application/problem+json',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  })
+  response.end(body)
 }

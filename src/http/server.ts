@@ -12,7 +12,14 @@ import type { Logger } from '../core/ports/logger.ts'
 import { jobRoutes } from './admin/jobs.ts'
 import { openApiTransform } from './api/openapi.ts'
 import { adminApiRoutes, type ApiOptions } from './api/plugin.ts'
-import { errorHandler, sendProblem } from './errors.ts'
+import {
+  clientErrorHandler,
+  errorHandler,
+  expectationFailed,
+  frameworkErrorHandler,
+  requireHost,
+  sendProblem,
+} from './errors.ts'
 import { type BlobResponse, blobRoutes } from './ops/blobs.ts'
 import { type OpsOptions, opsRoutes } from './ops/routes.ts'
 import { type WebhookOptions, webhookRoutes } from './webhooks/plugin.ts'
@@ -79,7 +86,14 @@ function bareServer(log: Logger, bodyLimit: number): FastifyInstance {
     bodyLimit,
     return503OnClosing: true,
     requestTimeout: 30_000,
+    // Refusals before any route runs are problems like every other one: Node would answer a
+    // missing Host or an unknown Expect with an empty 400 or 417 of its own.
+    frameworkErrors: frameworkErrorHandler(log),
+    clientErrorHandler,
+    http: { requireHostHeader: false },
   })
+  app.server.on('checkExpectation', expectationFailed)
+  app.addHook('onRequest', requireHost)
   app.setErrorHandler(errorHandler(log))
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, {
