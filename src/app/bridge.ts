@@ -154,7 +154,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       plugins: [
         serviceAccountLoginRoutes({
           logins: serviceAccountLogins(store.integrations, deps),
-          secrets,
+          cipher: infra.cipher,
           publicUrl: url,
           now: () => clock.nowMs(),
         }),

@@ -56,8 +56,10 @@ export async function openInfrastructure(
         metrics,
       })
   const masterKey = masterKeyFor(config, dataDir, log)
+  // Also seals short-lived values handed to a browser (the service-account sign-in state).
+  const cipher = createSecretCipher(masterKey)
   const secrets = createSecretStore({
-    cipher: createSecretCipher(masterKey),
+    cipher,
     state: store.state,
     env: process.env,
   })
@@ -95,6 +97,7 @@ export async function openInfrastructure(
     store,
     queue,
     secrets,
+    cipher,
     blobs,
     limiter,
     keyValue,

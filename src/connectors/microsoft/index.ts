@@ -112,7 +112,7 @@ export function microsoftServiceAccountLogins(
     })
   }
   return {
-    async begin(id: string, redirectUri: string, state: string) {
+    async begin(id: string, redirectUri: string, state: (codeVerifier: string) => string) {
       return (await loginFor(id)).beginLogin({ redirectUri, state })
     },
     async complete(id: string, code: string, codeVerifier: string, redirectUri: string) {

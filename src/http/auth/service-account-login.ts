@@ -1,17 +1,16 @@
-import { randomBytes } from 'node:crypto'
-
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 
 import { AuthenticationError, InvalidInputError } from '../../core/errors.ts'
-import type { SecretStore } from '../../core/ports/secrets.ts'
 
 /** What the Teams connector offers for its delegated service account (authorization code + PKCE). */
 export interface ServiceAccountLogins {
+  /** `state` makes the OAuth state from the PKCE verifier. */
   begin(
     integrationId: string,
     redirectUri: string,
-    state: string,
-  ): Promise<{ url: string; codeVerifier: string }>
+    state: (codeVerifier: string) => string,
+  ): Promise<{ url: string }>
   complete(
     integrationId: string,
     code: string,
@@ -21,16 +20,32 @@ export interface ServiceAccountLogins {
 }
 
 const PENDING_TTL_MS = 10 * 60 * 1000
+/** A sealed state is ~200 characters; anything much longer is not one of ours. */
+const MAX_STATE_LENGTH = 1024
+const STATE_CONTEXT = 'service-account-sign-in-state'
+
+/** Authenticated encryption (the SecretStore's cipher); `context` keeps uses apart. */
+export interface StateCipher {
+  encrypt(plaintext: string, context: string): string
+  decrypt(sealed: string, context: string): string
+}
+
+const pendingSignIn = z.object({
+  codeVerifier: z.string().min(43).max(128),
+  integrationId: z.string(),
+  at: z.number(),
+})
 
 /**
  * `GET /auth/microsoft/{integrationId}/login` sends the operator to Microsoft's sign-in;
- * `/callback` redeems the code. The PKCE verifier waits encrypted in the SecretStore, keyed by
- * an unguessable `state`, for at most ten minutes; the refresh token is stored encrypted by the
- * connector and never shown.
+ * `/callback` redeems the code. The PKCE verifier travels in `state`, sealed (AES-256-GCM) with
+ * the integration id and the time, so the sign-in stores nothing before it succeeds: anybody can
+ * open /login, and a stored pending sign-in per request would let anybody fill the store. The
+ * refresh token is stored encrypted by the connector and never shown.
  */
 export function serviceAccountLoginRoutes(options: {
   logins: ServiceAccountLogins
-  secrets: SecretStore
+  cipher: StateCipher
   publicUrl: string
   now: () => number
 }) {
@@ -41,50 +56,48 @@ export function serviceAccountLoginRoutes(options: {
     properties: { integrationId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } },
   } as const
 
+  const seal = (pending: z.infer<typeof pendingSignIn>) =>
+    options.cipher.encrypt(JSON.stringify(pending), STATE_CONTEXT)
+  const open = (state: string) => {
+    try {
+      const parsed = pendingSignIn.safeParse(
+        JSON.parse(options.cipher.decrypt(state, STATE_CONTEXT)),
+      )
+      return parsed.success ? parsed.data : undefined
+    } catch {
+      return undefined
+    }
+  }
+
   return async (app: FastifyInstance) => {
     app.get<{ Params: { integrationId: string } }>(
       '/auth/microsoft/:integrationId/login',
       { schema: { tags: ['auth'], summary: 'Sign the Teams service account in', params } },
       async (request, reply) => {
         const { integrationId } = request.params
-        const state = randomBytes(24).toString('base64url')
-        const { url, codeVerifier } = await options.logins.begin(
+        const { url } = await options.logins.begin(
           integrationId,
           callbackUrl(integrationId),
-          state,
-        )
-        await options.secrets.put(
-          pendingName(state),
-          JSON.stringify({ codeVerifier, integrationId, at: options.now() }),
+          (codeVerifier) => seal({ codeVerifier, integrationId, at: options.now() }),
         )
         return reply.redirect(url, 302)
       },
     )
 
-    app.get<{ Params: { integrationId: string }; Querystring: Record<string, string | undefined> }>(
+    app.get<{ Params: { integrationId: string }; Querystring: Record<string, unknown> }>(
       '/auth/microsoft/:integrationId/callback',
       { schema: { tags: ['auth'], summary: 'Where Microsoft returns after sign-in', params } },
       async (request) => {
         const { integrationId } = request.params
         const { code, state, error } = request.query
-        if (error) throw new AuthenticationError(`sign-in was refused: ${error.slice(0, 100)}`)
-        if (!code || !state || state.length > 100)
-          throw new InvalidInputError('code and state are required')
-        const name = pendingName(state)
-        if (!(await options.secrets.has(name)))
+        if (error !== undefined)
+          throw new AuthenticationError(`sign-in was refused: ${String(error).slice(0, 100)}`)
+        if (typeof code !== 'string' || !code || typeof state !== 'string' || !state)
+          throw new InvalidInputError('code and state are required, once each')
+        const pending = state.length <= MAX_STATE_LENGTH ? open(state) : undefined
+        const age = pending ? options.now() - pending.at : Infinity
+        if (!pending || pending.integrationId !== integrationId || age < 0 || age > PENDING_TTL_MS)
           throw new AuthenticationError('unknown or expired sign-in')
-        const pending = JSON.parse(await options.secrets.get(name)) as {
-          codeVerifier: string
-          integrationId: string
-          at: number
-        }
-        await options.secrets.delete(name)
-        if (
-          pending.integrationId !== integrationId ||
-          options.now() - pending.at > PENDING_TTL_MS
-        ) {
-          throw new AuthenticationError('unknown or expired sign-in')
-        }
         const account = await options.logins.complete(
           integrationId,
           code,
@@ -96,5 +109,3 @@ export function serviceAccountLoginRoutes(options: {
     )
   }
 }
-
-const pendingName = (state: string) => `login-pending:${state}`

@@ -49,8 +49,14 @@ export interface SignedInAccount {
 }
 
 export interface DelegatedLogin {
-  /** The URL to send the operator's browser to; keep `codeVerifier` server-side with `state`. */
-  beginLogin(input: { redirectUri: string; state: string }): { url: string; codeVerifier: string }
+  /**
+   * The URL to send the operator's browser to; keep `codeVerifier` server-side with `state`, or
+   * pass a function that makes the state from the verifier (sealing it inside).
+   */
+  beginLogin(input: { redirectUri: string; state: string | ((codeVerifier: string) => string) }): {
+    url: string
+    codeVerifier: string
+  }
   /** Redeems the code (with the same redirect URI) and stores the refresh token encrypted. */
   completeLogin(code: string, codeVerifier: string, redirectUri: string): Promise<SignedInAccount>
   /** Access tokens for the signed-in account, redeemed from the stored refresh token. */
@@ -108,7 +114,7 @@ export function createDelegatedLogin(options: DelegatedOptions): DelegatedLogin 
         redirect_uri: redirectUri,
         response_mode: 'query',
         scope,
-        state,
+        state: typeof state === 'function' ? state(pkce.verifier) : state,
         code_challenge: pkce.challenge,
         code_challenge_method: 'S256',
         prompt: 'select_account',
@@ -129,6 +135,13 @@ export function createDelegatedLogin(options: DelegatedOptions): DelegatedLogin 
         scope,
         client_secret: await options.secrets.get(options.clientSecretName),
       }).catch((error: unknown) => {
+        // invalid_grant: a code that is forged, expired, already redeemed or not made for this
+        // verifier (AADSTS9002313, 70008, 54005, 501481): the caller's doing, not Microsoft's.
+        if (
+          error instanceof RemoteRejectedError &&
+          error.details?.['remoteCode'] === 'invalid_grant'
+        )
+          throw new AuthenticationError('sign-in code was refused', { cause: error })
         throw error instanceof RemoteRejectedError
           ? new RemoteRejectedError('sign-in code was refused', {
               cause: error,
