@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+import type { HTTPMethods } from 'fastify'
+
+import type { Sandbox } from '../../src/app/sandbox.ts'
+import { DEMO } from '../../src/app/sandbox-seed.ts'
+import { eventually, startTestSandbox } from '../support/sandbox.ts'
+import type { FuzzRequest } from './fuzz-request.ts'
+import { FUZZ_BODY_LIMIT } from './fuzz-settings.ts'
+import { type FuzzResponse, sendOverSocket } from './socket-transport.ts'
+import { openWriteProbe, type WriteProbe } from './write-probe.ts'
+
+const ADMIN_TOKEN_ENV = 'CXB_FUZZ_ADMIN_TOKEN'
+
+export interface FuzzBridge {
+  readonly s: Sandbox & { dataDir: string }
+  readonly adminToken: string
+  /** Jobs no handler takes, parked before the worker stopped (for the jobs API). */
+  readonly parkedJobIds: readonly string[]
+  /** Every secret the bridge holds; none may appear in a response unless the request had it. */
+  readonly secrets: readonly string[]
+  readonly probe: WriteProbe
+  inject(request: FuzzRequest): Promise<FuzzResponse>
+  socket(request: FuzzRequest): Promise<FuzzResponse>
+  close(): Promise<void>
+}
+
+/**
+ * The whole sandbox (bridge and emulators) with a small body limit and an admin token, then its
+ * worker stopped: the bridge keeps serving HTTP like a `serve` process, and whatever a request
+ * stores stays where the write probe sees it, attributed to that request (a running worker would
+ * write on its own time). The subscription timers are pushed out of the run for the same reason.
+ */
+export async function startFuzzBridge(): Promise<FuzzBridge> {
+  const adminToken = randomBytes(24).toString('base64url')
+  process.env[ADMIN_TOKEN_ENV] = adminToken
+  const s = await startTestSandbox({
+    memoryDisk: true,
+    overrides: {
+      http: { port: 0, bodyLimitBytes: FUZZ_BODY_LIMIT },
+      admin: { tokenSecret: `env:${ADMIN_TOKEN_ENV}` },
+      subscriptions: { checkIntervalMs: 86_400_000, catchUpIntervalMs: 86_400_000 },
+    },
+  })
+  const queue = s.bridge.infra.queue
+  const parked = await queue.enqueue(
+    [1, 2, 3].map((n) => ({ task: 'fuzz.no-handler', payload: { n }, lane: `fuzz-lane-${n}` })),
+  )
+  await eventually('parked jobs', async () => {
+    const jobs = await Promise.all(parked.map((job) => queue.get(job.id)))
+    return jobs.every((job) => job?.state === 'parked')
+  })
+  await queue.idle()
+  await queue.stop()
+  const app = s.bridge.http
+  if (!app) throw new Error('the sandbox runs without HTTP')
+  const probe = openWriteProbe(s.dataDir)
+  const secrets = await bridgeSecrets(s, adminToken)
+  const { hostname, port } = new URL(s.bridge.url)
+
+  return {
+    s,
+    adminToken,
+    parkedJobIds: parked.map((job) => job.id),
+    secrets,
+    probe,
+    async inject(request) {
+      const response = await app.inject({
+        method: request.method as HTTPMethods,
+        url: request.url,
+        headers: request.headers,
+        ...(request.body !== undefined && { payload: request.body }),
+      })
+      return { status: response.statusCode, headers: response.headers, body: response.body }
+    },
+    socket: (request) => sendOverSocket(hostname, Number(port), request),
+    async close() {
+      probe.close()
+      await s.close()
+      delete process.env[ADMIN_TOKEN_ENV]
+    },
+  }
+}
+
+async function bridgeSecrets(s: Sandbox & { dataDir: string }, adminToken: string) {
+  const stored = await Promise.all(
+    ['sandbox-service-account-refresh-token', 'sandbox-notification-key'].map((name) =>
+      s.bridge.infra.secrets.get(name).catch(() => ''),
+    ),
+  )
+  // A PEM's first body line is as secret as the rest and short enough to search for.
+  const pemLine = (pem: string) =>
+    pem.split('\n').find((line) => line.length > 40 && !line.startsWith('-----')) ?? ''
+  return [
+    adminToken,
+    DEMO.graphApp.secret,
+    DEMO.botApp.secret,
+    DEMO.genesys.clientSecret,
+    DEMO.genesys.webhookToken,
+    DEMO.clientState,
+    readFileSync(join(s.dataDir, 'secrets.key'), 'utf8').trim(),
+    stored[0]!,
+    pemLine(stored[1]!),
+  ].filter((secret) => secret.length >= 8)
+}
