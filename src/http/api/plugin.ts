@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { AccountAdmin } from '../../flows/admin/accounts.ts'
 import type { IntegrationAdmin } from '../../flows/admin/integrations.ts'
 import { integrationRoutes } from './integrations.ts'
+import { refuseDeepBodies } from './json-depth.ts'
 import { accountRoutes } from './keys.ts'
 import { authenticateRequest } from './principal.ts'
 
@@ -24,6 +25,7 @@ export async function adminApiRoutes(app: FastifyInstance, options: ApiOptions):
     'onRequest',
     authenticateRequest((token) => options.accounts.authenticate(token)),
   )
+  app.addHook('preValidation', refuseDeepBodies)
   await app.register(accountRoutes(options.accounts))
   await app.register(integrationRoutes(options.integrations))
 }
