@@ -18,7 +18,7 @@ import type { Durable } from './write-probe.ts'
 /** One public endpoint as the fuzzer sees it. */
 export interface Endpoint {
   readonly name: string
-  /** The Fastify routes serving it, as `METHOD /pattern` (coverage.test.ts checks every route has one). */
+  /** The Fastify routes serving it, as `METHOD /pattern` (the coverage check in socket.fuzz.test.ts). */
   readonly routes: readonly string[]
   /** A connector webhook: its kind and path (checked against every connector's routes). */
   readonly webhook?: { readonly kind: string; readonly path: string }
@@ -36,6 +36,8 @@ export interface Endpoint {
   readonly genuine?: (request: FuzzRequest) => boolean
   /** What a genuine request that succeeded may write. */
   readonly mayWrite?: readonly Durable[]
+  /** Refusals after which a genuine request may still have written (documented ones only). */
+  readonly refusalsThatWrite?: readonly number[]
   /** Whether a request without credentials may succeed: public endpoints, handshakes. */
   readonly anonymous?: boolean | ((request: FuzzRequest) => boolean)
 }

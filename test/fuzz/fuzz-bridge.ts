@@ -19,8 +19,11 @@ export interface FuzzBridge {
   readonly adminToken: string
   /** Jobs no handler takes, parked before the worker stopped (for the jobs API). */
   readonly parkedJobIds: readonly string[]
-  /** Every secret the bridge holds; none may appear in a response unless the request had it. */
-  readonly secrets: readonly string[]
+  /**
+   * Every secret the bridge holds (the catalogue adds the API keys it makes); none may appear in
+   * a response unless the request had it.
+   */
+  readonly secrets: string[]
   readonly probe: WriteProbe
   inject(request: FuzzRequest): Promise<FuzzResponse>
   socket(request: FuzzRequest): Promise<FuzzResponse>

@@ -21,18 +21,19 @@ export type Mark = readonly (readonly [version: number, content: string])[]
 interface Watched {
   readonly name: Durable
   readonly version: Database.Statement
-  /** What the content looks like, when commits that change nothing happen in the background. */
-  readonly content?: Database.Statement
+  readonly content: Database.Statement
   last: readonly [number, string]
 }
 
 /**
  * Watches the bridge's SQLite files from read-only connections. `PRAGMA data_version` changes
- * whenever another connection commits, whatever the table (messages, conversations,
- * integrations, secrets, jobs, inbox...), so a request that stored anything is caught by the
- * request itself, not by a later count. The queue also commits on its own (each process offers
- * the fleet singletons every minute, a duplicate that changes nothing), so for the queue a new
- * version counts only if the jobs and inbox changed too.
+ * whenever another connection commits, so it is read around every request; only when it moved is
+ * the content compared: rows per table, the highest rowid, and every `*_at` timestamp (each write
+ * the bridge makes inserts, deletes or stamps a row). That skips commits that change nothing (each
+ * process offers the fleet singletons every minute, a duplicate) and the one bookkeeping write a
+ * genuine API key makes on use (`api_keys.last_used_at`, at most once a minute). A request that
+ * stored anything (messages, conversations, integrations, contacts, events, secrets, jobs,
+ * inbox...) is caught by the request itself, not by a later count.
  */
 export function openWriteProbe(dataDir: string): WriteProbe {
   const open = (file: string) =>
@@ -40,24 +41,12 @@ export function openWriteProbe(dataDir: string): WriteProbe {
   const store = open('cx-bridge.db')
   const queue = open('queue.db')
   const watched: Watched[] = [
-    { name: 'store', version: versionOf(store), last: [-1, ''] },
-    {
-      name: 'queue',
-      version: versionOf(queue),
-      content: queue
-        .prepare(
-          `SELECT json_array((SELECT count(*) FROM jobs), (SELECT max(id) FROM jobs),
-             (SELECT max(updated_at) FROM jobs), (SELECT count(*) FROM inbox),
-             (SELECT max(id) FROM inbox))`,
-        )
-        .pluck(),
-      last: [-1, ''],
-    },
+    { name: 'store', version: versionOf(store), content: contentOf(store), last: [-1, ''] },
+    { name: 'queue', version: versionOf(queue), content: contentOf(queue), last: [-1, ''] },
   ]
   const now = (w: Watched): readonly [number, string] => {
     const version = w.version.get() as number
-    if (version !== w.last[0])
-      w.last = [version, w.content ? String(w.content.get()) : String(version)]
+    if (version !== w.last[0]) w.last = [version, String(w.content.get())]
     return w.last
   }
   const blobDir = join(dataDir, 'blobs')
@@ -81,3 +70,23 @@ export function openWriteProbe(dataDir: string): WriteProbe {
 }
 
 const versionOf = (db: Database.Database) => db.prepare('PRAGMA data_version').pluck()
+
+/** Usage bookkeeping, not content. */
+const NOT_CONTENT = new Set(['api_keys.last_used_at'])
+
+function contentOf(db: Database.Database): Database.Statement {
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .pluck()
+    .all() as string[]
+  const parts = tables.flatMap((table) => {
+    const q = (sql: string) => `(SELECT ${sql} FROM "${table}")`
+    const stamps = (
+      db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[]
+    )
+      .filter((column) => column.endsWith('_at') && !NOT_CONTENT.has(`${table}.${column}`))
+      .flatMap((column) => [q(`max("${column}")`), q(`count("${column}")`)])
+    return [q('count(*)'), q('max(rowid)'), ...stamps]
+  })
+  return db.prepare(`SELECT json_array(${parts.join(', ')})`).pluck()
+}
