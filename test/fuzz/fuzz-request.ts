@@ -14,11 +14,11 @@ export const bodyBytes = (request: FuzzRequest): Buffer =>
       ? request.body
       : Buffer.from(request.body)
 
-/** The request's header `name` (any case). */
+/** The request's header `name` (any case), without the whitespace around it HTTP drops. */
 export function headerOf(request: FuzzRequest, name: string): string | undefined {
   const wanted = name.toLowerCase()
   for (const [key, value] of Object.entries(request.headers)) {
-    if (key.toLowerCase() === wanted) return value
+    if (key.toLowerCase() === wanted) return value.replace(/^[ \t]+|[ \t]+$/g, '')
   }
   return undefined
 }

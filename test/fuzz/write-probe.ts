@@ -29,11 +29,11 @@ interface Watched {
  * Watches the bridge's SQLite files from read-only connections. `PRAGMA data_version` changes
  * whenever another connection commits, so it is read around every request; only when it moved is
  * the content compared: rows per table, the highest rowid, and every `*_at` timestamp (each write
- * the bridge makes inserts, deletes or stamps a row). That skips commits that change nothing (each
- * process offers the fleet singletons every minute, a duplicate) and the one bookkeeping write a
- * genuine API key makes on use (`api_keys.last_used_at`, at most once a minute). A request that
- * stored anything (messages, conversations, integrations, contacts, events, secrets, jobs,
- * inbox...) is caught by the request itself, not by a later count.
+ * the bridge makes inserts, deletes or stamps a row). That leaves out commits that change nothing
+ * and the one bookkeeping write a genuine API key makes on use (`api_keys.last_used_at`, at most
+ * once a minute). A request that stored anything (messages, conversations, integrations,
+ * contacts, events, secrets, jobs, inbox...) is caught by the request itself, not by a later
+ * count.
  */
 export function openWriteProbe(dataDir: string): WriteProbe {
   const open = (file: string) =>

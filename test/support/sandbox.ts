@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
+import type { Config } from '../../src/app/config.ts'
 import { loadConfig } from '../../src/app/config-load.ts'
 import { type Sandbox, startSandbox } from '../../src/app/sandbox.ts'
 import type { RoutePolicy } from '../../src/core/model/integration.ts'
@@ -16,7 +17,7 @@ export async function startTestSandbox(
     /** The data directory in memory (tmpfs), where fsync returns at once: for request floods. */
     memoryDisk?: boolean
   } = {},
-): Promise<Sandbox & { dataDir: string }> {
+): Promise<Sandbox & { dataDir: string; config: Config }> {
   const { memoryDisk, ...sandboxOptions } = options
   const parent = memoryDisk && existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
   const dataDir = mkdtempSync(join(parent, 'cxb-test-'))
@@ -37,6 +38,7 @@ export async function startTestSandbox(
   return {
     ...sandbox,
     dataDir,
+    config,
     async close() {
       await sandbox.close()
       rmSync(dataDir, { recursive: true, force: true })
