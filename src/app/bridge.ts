@@ -23,6 +23,7 @@ import type { FlowDeps } from '../flows/deps.ts'
 import { requireAdmin } from '../http/admin/auth.ts'
 import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts'
 import { buildHttpServer, buildOpsServer } from '../http/server.ts'
+import type { WebhookConnector } from '../http/webhooks/plugin.ts'
 import { serveBlob } from '../infra/blob/local-disk.ts'
 import { createCircuitBreaker } from '../infra/limits/circuit-breaker.ts'
 import { aiBotComposition } from './ai-bot.ts'
@@ -48,6 +49,8 @@ export interface Bridge {
   readonly infra: Infrastructure
   readonly deps: ConnectorDeps
   readonly http: FastifyInstance | undefined
+  /** Every connector webhook served, as `/webhooks/{kind}/{integrationId}{path}` (none without HTTP). */
+  readonly webhooks: ReadonlyArray<{ readonly kind: string; readonly path: string }>
   invalidate(id: IntegrationId): void
   /** Schedules subscription keeping now (after integrations changed). */
   keepSubscriptionsNow(): Promise<void>
@@ -112,17 +115,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const ops = { checks: readinessChecks(infra), renderMetrics: () => metrics.render() }
   let server: FastifyInstance | undefined
+  let webhookConnectors: readonly WebhookConnector[] = []
   if (options.roles.http) {
     const adminToken = config.admin.tokenSecret
     const accounts = accountAdmin({ store, clock })
+    webhookConnectors = [
+      ...connectors.map((c) => ({ kind: c.kind, side: c.side, routes: c.webhooks(deps) })),
+      aiBot.webhook,
+    ]
     server = await buildHttpServer({
       log,
       version: VERSION,
       webhooks: {
-        connectors: [
-          ...connectors.map((c) => ({ kind: c.kind, side: c.side, routes: c.webhooks(deps) })),
-          aiBot.webhook,
-        ],
+        connectors: webhookConnectors,
         integrations: { get: (id) => clients.cachedIntegration(id) },
         queue,
         metrics,
@@ -198,6 +203,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     infra,
     deps,
     http: server,
+    webhooks: webhookConnectors.flatMap((c) =>
+      c.routes.map((r) => ({ kind: c.kind, path: r.path })),
+    ),
     invalidate: (id) => clients.invalidate(id),
     async keepSubscriptionsNow() {
       await queue.enqueue([

@@ -9,8 +9,6 @@ export interface ApiCatalogue {
   readonly endpoints: readonly Endpoint[]
   /** The account's key: its near misses are tried on every endpoint. */
   readonly key: string
-  /** An integration of the `microsoft-teams-bot` kind, owned by the fuzzing account. */
-  readonly botIntegrationId: string
 }
 
 const PAGE_QUERY = ['cursor', 'take', 'order']
@@ -208,5 +206,5 @@ export async function buildApiCatalogue(bridge: FuzzBridge): Promise<ApiCatalogu
       { queryNames: PAGE_QUERY },
     ),
   ]
-  return { endpoints, key, botIntegrationId: ids[0]! }
+  return { endpoints, key }
 }

@@ -97,21 +97,25 @@ export async function buildCatalogue(bridge: FuzzBridge): Promise<Catalogue> {
   ).kid
 
   // Bot Framework: a token is bound to the activity's serviceUrl, so a re-signed request gets a
-  // token for whatever serviceUrl its mutated body names (a few hundred at most).
-  const botTokens = new Map<string, string>([[s.botframework.serviceUrl, baseToken]])
+  // token for whatever serviceUrl its mutated body names (a few hundred at most), per bot app.
   const mintedTokens = new Set([baseToken])
-  const signBot = async (request: FuzzRequest) => {
-    const serviceUrl = (jsonOf(request) as { serviceUrl?: unknown } | undefined)?.serviceUrl
-    let token = typeof serviceUrl === 'string' ? botTokens.get(serviceUrl) : baseToken
-    if (!token && typeof serviceUrl === 'string' && botTokens.size < 500) {
-      token = await botToken(s, { serviceurl: serviceUrl })
-      botTokens.set(serviceUrl, token)
-      mintedTokens.add(token)
+  const botSigner = (appId: string, base: string) => {
+    const tokens = new Map<string, string>([[s.botframework.serviceUrl, base]])
+    return async (request: FuzzRequest) => {
+      const serviceUrl = (jsonOf(request) as { serviceUrl?: unknown } | undefined)?.serviceUrl
+      let token = typeof serviceUrl === 'string' ? tokens.get(serviceUrl) : base
+      if (!token && typeof serviceUrl === 'string' && tokens.size < 300) {
+        token = await botToken(s, { aud: appId, serviceurl: serviceUrl })
+        tokens.set(serviceUrl, token)
+        mintedTokens.add(token)
+      }
+      return withHeader(request, 'authorization', `Bearer ${token ?? base}`)
     }
-    return withHeader(request, 'authorization', `Bearer ${token ?? baseToken}`)
   }
+  const aiBotToken = await botToken(s, { aud: DEMO.aiBotApp.appId })
+  mintedTokens.add(aiBotToken)
   const bearerOf = (request: FuzzRequest) =>
-    /^Bearer (\S+)$/.exec(headerOf(request, 'authorization')?.trim() ?? '')?.[1]
+    /^Bearer (\S+)$/.exec(headerOf(request, 'authorization') ?? '')?.[1]
   const botGenuine = (request: FuzzRequest) => mintedTokens.has(bearerOf(request) ?? '')
 
   // Genesys: HMAC-SHA256 of the exact bytes, base64, keyed with the webhook token.
@@ -158,6 +162,18 @@ export async function buildCatalogue(bridge: FuzzBridge): Promise<Catalogue> {
 
   const botSeed = (overrides: Record<string, unknown>) =>
     post(WEBHOOKS.bot, json(botActivity(s, overrides)), { authorization: `Bearer ${baseToken}` })
+  const aiBotUrl = `/webhooks/microsoft-teams-bot/${DEMO.integrations.aiBot}/messages`
+  const aiBotSeed = (overrides: Record<string, unknown>) =>
+    post(
+      aiBotUrl,
+      json(
+        botActivity(s, {
+          recipient: { id: `28:${DEMO.aiBotApp.appId}`, name: 'AI' },
+          ...overrides,
+        }),
+      ),
+      { authorization: `Bearer ${aiBotToken}` },
+    )
   const fixtures = new URL('../../src/connectors/genesys/open-messaging/fixtures/', import.meta.url)
   const genesysBodies = [
     json(genesysMessage(s)),
@@ -174,8 +190,6 @@ export async function buildCatalogue(bridge: FuzzBridge): Promise<Catalogue> {
   ]
 
   // A connector webhook added later is one more line here; the coverage check names missing ones.
-  // The Teams AI bot (kind `microsoft-teams-bot`) has an integration the admin API made:
-  // webhook('microsoft-teams-bot', [api.botIntegrationId], '/its-path', { seeds, sign, genuine })
   const webhooks: Endpoint[] = [
     webhook('microsoft-teams', teamsIds, '/notifications', {
       name: 'Graph change notifications',
@@ -216,7 +230,32 @@ export async function buildCatalogue(bridge: FuzzBridge): Promise<Catalogue> {
           },
         }),
       ],
-      sign: signBot,
+      sign: botSigner(DEMO.botApp.appId, baseToken),
+      genuine: botGenuine,
+    }),
+    // The Teams AI bot (answered by a responder): the same Connector token, for its own app.
+    webhook('microsoft-teams-bot', [DEMO.integrations.aiBot], '/messages', {
+      name: 'Teams AI bot messaging endpoint',
+      seeds: [
+        aiBotSeed({}),
+        aiBotSeed({ text: '///reset' }),
+        aiBotSeed({
+          type: 'conversationUpdate',
+          membersAdded: [{ id: `28:${DEMO.aiBotApp.appId}` }],
+        }),
+        aiBotSeed({ type: 'installationUpdate', action: 'add' }),
+        aiBotSeed({
+          conversation: {
+            conversationType: 'groupChat',
+            id: '19:x@thread.v2',
+            tenantId: DEMO.tenantId,
+          },
+          entities: [
+            { type: 'mention', mentioned: { id: `28:${DEMO.aiBotApp.appId}`, name: 'AI' } },
+          ],
+        }),
+      ],
+      sign: botSigner(DEMO.aiBotApp.appId, aiBotToken),
       genuine: botGenuine,
     }),
     webhook('genesys-open-messaging', [DEMO.integrations.genesys], '/outbound', {
@@ -349,8 +388,13 @@ export async function buildCatalogue(bridge: FuzzBridge): Promise<Catalogue> {
   return {
     hints: {
       knownKeyIds: [keyId],
-      audiences: [DEMO.botApp.appId, DEMO.graphApp.appId],
-      genuineCredentials: [`Bearer ${baseToken}`, `Bearer ${adminToken}`, `Bearer ${api.key}`],
+      audiences: [DEMO.botApp.appId, DEMO.aiBotApp.appId, DEMO.graphApp.appId],
+      genuineCredentials: [
+        `Bearer ${baseToken}`,
+        `Bearer ${aiBotToken}`,
+        `Bearer ${adminToken}`,
+        `Bearer ${api.key}`,
+      ],
     },
     webhooks,
     operations,

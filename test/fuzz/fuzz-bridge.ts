@@ -126,6 +126,8 @@ async function bridgeSecrets(s: Sandbox & { dataDir: string }, adminToken: strin
     DEMO.genesys.clientSecret,
     DEMO.genesys.webhookToken,
     DEMO.clientState,
+    DEMO.aiBotApp.secret,
+    DEMO.account.key,
     readFileSync(join(s.dataDir, 'secrets.key'), 'utf8').trim(),
     stored[0]!,
     pemLine(stored[1]!),

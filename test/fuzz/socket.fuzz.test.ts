@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 
-import { connectorDefinitions } from '../../src/app/connectors.ts'
 import { all, buildCatalogue } from './catalogue.ts'
 import { requestsFor } from './endpoint.ts'
 import { startFuzzBridge } from './fuzz-bridge.ts'
@@ -26,9 +25,8 @@ describe('every route of the bridge is in the fuzz catalogue', () => {
 
   it('has an endpoint for every connector webhook', () => {
     const covered = new Set(endpoints.map((e) => e.webhook && `${e.webhook.kind}${e.webhook.path}`))
-    const webhooks = connectorDefinitions.flatMap((c) =>
-      c.webhooks(bridge.s.bridge.deps).map((route) => `${c.kind}${route.path}`),
-    )
+    const webhooks = bridge.s.bridge.webhooks.map((w) => `${w.kind}${w.path}`)
+    expect(webhooks.length).toBeGreaterThan(0)
     expect(
       webhooks.filter((w) => !covered.has(w)),
       'add them to test/fuzz/catalogue.ts',
