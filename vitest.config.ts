@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'emulators/**/*.test.ts', 'test/**/*.test.ts'],
+    // The fault-injection suite has its own config (npm run test:faults).
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

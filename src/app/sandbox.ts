@@ -1,6 +1,6 @@
 import { startBotFrameworkEmulator } from '../../emulators/botframework/index.ts'
 import { startGenesysEmulator, type WebhookTiming } from '../../emulators/genesys/index.ts'
-import { startGraphEmulator } from '../../emulators/graph/index.ts'
+import { type GraphEmulatorOptions, startGraphEmulator } from '../../emulators/graph/index.ts'
 import { startIdentityEmulator } from '../../emulators/microsoft-identity/index.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
 import type { RoutePolicy } from '../core/model/integration.ts'
@@ -84,6 +84,10 @@ export const EMULATOR_CA_FILE = new URL('cert.pem', TLS_DIR).pathname
 export interface DemoEmulatorOptions {
   /** Genesys outbound webhook timing (defaults: 5 s between 5 retries, 10 s timeout). */
   readonly genesysWebhook?: Partial<WebhookTiming>
+  /** Graph notification delivery timing (defaults: 3 s timeout, retries from 15 s). */
+  readonly graphDelivery?: GraphEmulatorOptions['delivery']
+  /** Seed of the Graph emulator's percentage faults (replayable runs). */
+  readonly seed?: number
 }
 
 /** Every emulator, seeded with the demo tenant, customer and agent, pointed at `bridgeUrl`. */
@@ -125,6 +129,8 @@ export async function startDemoEmulators(
     port: ports.graph ?? 0,
     identity,
     tenantId: DEMO.tenantId,
+    ...(options.graphDelivery && { delivery: options.graphDelivery }),
+    ...(options.seed !== undefined && { seed: options.seed }),
     users: [
       { id: DEMO.customer.id, displayName: DEMO.customer.displayName, upn: DEMO.customer.upn },
       {

@@ -45,18 +45,7 @@ export async function startCrashWorld(options: {
   const masterKey = randomBytes(32).toString('base64')
   const emulators = await startDemoEmulators(url, {}, options.emulators)
 
-  const customers: Customer[] = []
-  for (let i = 0; i < options.customers; i += 1) {
-    const id = `c0ffee00-0000-4000-8000-${(0x100 + i).toString(16).padStart(12, '0')}`
-    emulators.graph.control.addUsers([
-      { id, displayName: `Customer ${i}`, upn: `customer${i}@customer.example` },
-    ])
-    const chat = emulators.graph.control.addChat({
-      chatType: 'oneOnOne',
-      memberIds: [id, DEMO.serviceAccount.id],
-    })
-    customers.push({ id, chatId: chat.id, genesysId: `${DEMO.tenantId}:${id}` })
-  }
+  const customers = addChatCustomers(emulators, options.customers)
   await seedStore(`sqlite:${join(dataDir, 'cx-bridge.db')}`, masterKey, emulators, url, customers)
 
   const bridge = new BridgeProcess(url, {
@@ -93,6 +82,26 @@ export async function startCrashWorld(options: {
       if (!process.env.E2E_KEEP) rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** `count` Teams users, each in a 1:1 chat with the service account. */
+export function addChatCustomers(
+  emulators: Pick<Awaited<ReturnType<typeof startDemoEmulators>>, 'graph'>,
+  count: number,
+): Customer[] {
+  const customers: Customer[] = []
+  for (let i = 0; i < count; i += 1) {
+    const id = `c0ffee00-0000-4000-8000-${(0x100 + i).toString(16).padStart(12, '0')}`
+    emulators.graph.control.addUsers([
+      { id, displayName: `Customer ${i}`, upn: `customer${i}@customer.example` },
+    ])
+    const chat = emulators.graph.control.addChat({
+      chatType: 'oneOnOne',
+      memberIds: [id, DEMO.serviceAccount.id],
+    })
+    customers.push({ id, chatId: chat.id, genesysId: `${DEMO.tenantId}:${id}` })
+  }
+  return customers
 }
 
 export type CrashWorld = Awaited<ReturnType<typeof startCrashWorld>>

@@ -2,7 +2,7 @@ import { DEMO } from '../../src/app/sandbox-seed.ts'
 import type { CrashWorld } from './crash-world.ts'
 
 /** One text as a remote recorded it, with the remote's own time. */
-interface Arrival {
+export interface Arrival {
   readonly text: string
   readonly atMs: number
   /** Genesys: the `channel.messageId` was seen before (the same send, repeated). */
@@ -75,7 +75,12 @@ export function deliveryReport(
   return { missing, outOfOrder, doubles, summary: summary(w, missing, outOfOrder, doubles) }
 }
 
-function compare(side: Double['side'], expected: readonly string[], actual: readonly Arrival[]) {
+/** Per conversation and side: what is missing, doubled, and whether first arrivals kept order. */
+export function compare(
+  side: Double['side'],
+  expected: readonly string[],
+  actual: readonly Arrival[],
+) {
   const first = new Map<string, Arrival>()
   const doubles: Double[] = []
   for (const arrival of actual) {
@@ -93,6 +98,7 @@ function compare(side: Double['side'], expected: readonly string[], actual: read
   const firstArrivals = [...first.keys()].filter((t) => expected.includes(t))
   const inOrder = firstArrivals.join('\n') === expected.filter((t) => first.has(t)).join('\n')
   return {
+    first,
     missing: expected.filter((t) => !first.has(t)),
     doubles,
     inOrder,

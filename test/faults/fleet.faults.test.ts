@@ -1,0 +1,241 @@
+import { afterAll, describe, expect, it } from 'vitest'
+
+import { seededRandom } from '../../emulators/graph/notifications/delivery-faults.ts'
+import { DEMO } from '../../src/app/sandbox-seed.ts'
+import type { Customer } from '../e2e/crash-world.ts'
+import { eventually } from '../support/sandbox.ts'
+import { type FaultWorld, startFaultWorld } from './fault-world.ts'
+import { faultReport, type Interruption, quantile, type Sent } from './records.ts'
+
+/*
+ * The fleet under faults: 2 web and 2 worker processes on PostgreSQL (pg-boss) and Redis, the
+ * emulators in their own process, a stream of messages both ways while processes are SIGKILLed
+ * and restarted, PostgreSQL and Redis restarted, Genesys down then slow, Graph throttled, and
+ * notifications and webhooks duplicated and reordered. Everything is asserted from the
+ * emulators' records. FAULTS_PROFILE=full for the full profile (docs/deploy.md, "Proven by");
+ * FAULTS_SEED=<seed> replays the random choices of a run, FAULTS_LOG_LEVEL=info shows more of
+ * the processes' logs (their last lines are in a failure's message).
+ */
+interface Profile {
+  readonly customers: number
+  readonly toGenesys: number
+  readonly toTeams: number
+  /** Messages per second both ways (Graph takes at most 20 chat posts a second: keep agents below). */
+  readonly rate: number
+  readonly kills: number
+}
+
+const PROFILES: Record<string, Profile> = {
+  ci: { customers: 60, toGenesys: 1050, toTeams: 450, rate: 30, kills: 8 },
+  full: { customers: 500, toGenesys: 7000, toTeams: 3000, rate: 40, kills: 24 },
+}
+const PROFILE_NAME = process.env.FAULTS_PROFILE ?? 'ci'
+const PROFILE = PROFILES[PROFILE_NAME]!
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
+
+interface Step {
+  readonly side: 'customer' | 'agent'
+  readonly customer: Customer
+  readonly text: string
+}
+
+/** Every customer writes first; then both sides, shuffled, round robin over conversations. */
+function plan(customers: readonly Customer[], random: () => number): Step[] {
+  const first = customers.map((customer) => ({ side: 'customer' as const, customer }))
+  const rest: Array<Omit<Step, 'text'>> = []
+  for (let i = customers.length; i < PROFILE.toGenesys; i += 1)
+    rest.push({ side: 'customer', customer: customers[i % customers.length]! })
+  for (let i = 0; i < PROFILE.toTeams; i += 1)
+    rest.push({ side: 'agent', customer: customers[i % customers.length]! })
+  for (let i = rest.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1))
+    ;[rest[i], rest[j]] = [rest[j]!, rest[i]!]
+  }
+  const index = new Map(customers.map((c, i) => [c.chatId, i]))
+  const counts = new Map<string, number>()
+  return [...first, ...rest].map((s) => {
+    const key = `${s.side} ${index.get(s.customer.chatId)}`
+    const n = counts.get(key) ?? 0
+    counts.set(key, n + 1)
+    return { ...s, text: `${key} #${n}` }
+  })
+}
+
+describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
+  let world: FaultWorld | undefined
+  afterAll(async () => world?.close())
+
+  it('loses nothing, delivers nothing twice and keeps every conversation in order', async () => {
+    const seed = Number(process.env.FAULTS_SEED ?? Date.now() % 1_000_000)
+    const random = seededRandom(seed)
+    const w = await startFaultWorld({
+      customers: PROFILE.customers,
+      webs: 2,
+      workers: 2,
+      seed,
+      env: {
+        CXB_LIMITS__GENESYS_PER_MINUTE: '100000000',
+        CXB_SUBSCRIPTIONS__CATCH_UP_INTERVAL_MS: '15000',
+        CXB_QUEUE__STOP_GRACE_MS: '2000',
+      },
+    })
+    world = w
+    const context = () =>
+      [
+        `seed ${seed}; world ${w.dir}`,
+        `load balancer ${JSON.stringify(Object.fromEntries(w.balancer.statuses))}`,
+        ...w.processes.map((p) => `${p.name}:\n${p.process.tail(15)}`),
+      ].join('\n')
+
+    await w.startFleet()
+    await w.genesys('/rate-limit', 'PUT', { enabled: false })
+    await w.signInServiceAccount()
+    await eventually(
+      'a Graph subscription per chat',
+      async () => ((await w.graph('/subscriptions')) as unknown[]).length === PROFILE.customers,
+      60_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${context()}`)
+    })
+
+    const customers = w.emulators.customers
+    const steps = plan(customers, random)
+    const streamMs = (steps.length / PROFILE.rate) * 1000
+    const sentToGenesys: Sent[] = []
+    const sentToTeams: Sent[] = []
+    const interruptions: Interruption[] = []
+    const agentChains = new Map<string, Promise<void>>()
+    const started = Date.now()
+
+    const agentSends = async (s: Step) => {
+      // The agent answers a conversation that reached Genesys; until then the send is refused.
+      const deadline = Date.now() + 120_000
+      for (;;) {
+        try {
+          await w.genesys('/agent/messages', 'POST', {
+            integrationId: DEMO.genesys.integrationId,
+            toId: s.customer.genesysId,
+            text: s.text,
+          })
+          sentToTeams.push({ text: s.text, chatId: s.customer.chatId, sentAtMs: Date.now() })
+          return
+        } catch (error) {
+          if (Date.now() > deadline) throw error
+          await sleep(250)
+        }
+      }
+    }
+    const stream = async () => {
+      for (const [n, s] of steps.entries()) {
+        if (s.side === 'customer') {
+          const at = Date.now()
+          await w.graph(`/chats/${encodeURIComponent(s.customer.chatId)}/messages`, 'POST', {
+            userId: s.customer.id,
+            text: s.text,
+          })
+          sentToGenesys.push({ text: s.text, chatId: s.customer.chatId, sentAtMs: at })
+        } else {
+          const chain = agentChains.get(s.customer.chatId) ?? Promise.resolve()
+          agentChains.set(
+            s.customer.chatId,
+            chain.then(() => agentSends(s)),
+          )
+        }
+        await sleep(started + ((n + 1) * 1000) / PROFILE.rate - Date.now())
+      }
+      await Promise.all(agentChains.values())
+    }
+    const killer = async () => {
+      // One kill at a random moment in each of `kills` equal slices of 5-90 % of the stream.
+      const slice = (streamMs * 0.85) / PROFILE.kills
+      for (let k = 0; k < PROFILE.kills; k += 1) {
+        await sleep(started + streamMs * 0.05 + slice * (k + random()) - Date.now())
+        const target = w.processes[Math.floor(random() * w.processes.length)]!
+        const atMs = Date.now()
+        await target.process.kill()
+        interruptions.push({ what: `SIGKILL ${target.name}`, atMs, endedAtMs: Date.now() })
+        target.process.start()
+        await target.process.waitReady(60_000)
+      }
+    }
+    const faults = async () => {
+      const at = (share: number) => sleep(started + streamMs * share - Date.now())
+      // Genesys answers 503 for a while, then leaves requests unanswered until they time out.
+      await at(0.12)
+      const outageMs = streamMs * 0.06
+      await w.genesys('/outages', 'POST', {
+        route: 'genesys.inbound.message',
+        durationMs: outageMs,
+        status: 503,
+      })
+      await at(0.18)
+      await w.genesys('/faults', 'POST', {
+        route: 'genesys.inbound.message',
+        latencyMs: 12_000,
+        status: 504,
+        times: 20,
+      })
+      await at(0.3)
+      let atMs = Date.now()
+      w.postgres.restart()
+      interruptions.push({ what: 'PostgreSQL restart', atMs, endedAtMs: Date.now() })
+      // Half of Graph's answers are 429 with Retry-After for a while.
+      await at(0.45)
+      await w.graph('/throttle', 'POST', {
+        percent: 50,
+        retryAfterSeconds: 1,
+        durationMs: streamMs * 0.15,
+      })
+      await at(0.6)
+      atMs = Date.now()
+      await w.redis.restart()
+      interruptions.push({ what: 'Redis restart', atMs, endedAtMs: Date.now() })
+    }
+    await Promise.all([stream(), killer(), faults()])
+    const streamEnded = Date.now()
+
+    const report = () => faultReport(w, customers, sentToGenesys, sentToTeams, interruptions)
+    await eventually(
+      'every message on the other side',
+      async () => (await report()).missing.length === 0,
+      Math.max(120_000, streamMs),
+    ).catch(async (error: unknown) => {
+      const r = await report()
+      throw new Error(
+        `${String(error)}\nmissing ${r.missing.length}: ${JSON.stringify(r.missing.slice(0, 30))}\n${context()}`,
+      )
+    })
+    // Let late retries and resends land before counting doubles.
+    await w.genesys('/idle', 'POST')
+    await w.graph('/idle', 'POST')
+    await sleep(2000)
+
+    const final = await report()
+    const spanS = (final.lastArrivalMs - final.firstSentMs) / 1000
+    const figures = {
+      profile: PROFILE_NAME,
+      seed,
+      conversations: PROFILE.customers,
+      sent: final.sent,
+      delivered: final.delivered,
+      lost: final.missing.length,
+      deliveredTwice: final.doubles.length,
+      resentAfterACrash: final.resentAfterCrash.length,
+      outOfOrderConversations: final.outOfOrder.length,
+      kills: interruptions.filter((i) => i.what.startsWith('SIGKILL')).length,
+      streamSeconds: Math.round((streamEnded - started) / 100) / 10,
+      throughputPerSecond: Math.round((final.delivered / spanS) * 10) / 10,
+      latencyMs: {
+        p50: quantile(final.latenciesMs, 0.5),
+        p99: quantile(final.latenciesMs, 0.99),
+        max: quantile(final.latenciesMs, 1),
+      },
+      loadBalancer: Object.fromEntries(w.balancer.statuses),
+    }
+    const details = `${JSON.stringify(figures)}\nout of order ${JSON.stringify(final.outOfOrder.slice(0, 10))}\ndoubles ${JSON.stringify(final.doubles.slice(0, 10))}\ninterruptions ${JSON.stringify(interruptions)}\n${context()}`
+    console.info(`fault suite: ${JSON.stringify(figures, null, 2)}`)
+    expect(final.missing, details).toEqual([])
+    expect(final.doubles, details).toEqual([])
+    expect(final.outOfOrder, details).toEqual([])
+  }, 900_000)
+})

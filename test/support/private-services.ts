@@ -1,0 +1,153 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+/**
+ * A PostgreSQL cluster and a Redis server of the caller's own (temporary directory, own ports),
+ * so a suite may restart them without touching the machine's shared servers that other test
+ * files use. PostgreSQL comes from the Debian packages' binaries (/usr/lib/postgresql/N/bin);
+ * as root the cluster runs as the `postgres` user, as initdb requires.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
+}
+
+function postgresBin(): string {
+  const versions = readdirSync('/usr/lib/postgresql')
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a))
+  if (versions.length === 0) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql')
+  return `/usr/lib/postgresql/${versions[0]}/bin`
+}
+
+const asRoot = process.getuid?.() === 0
+
+/** Runs a PostgreSQL binary, as `postgres` when this process is root. */
+function pgExec(bin: string, args: readonly string[]): string {
+  const [command, argv] = asRoot
+    ? ['runuser', ['-u', 'postgres', '--', join(postgresBin(), bin), ...args]]
+    : [join(postgresBin(), bin), [...args]]
+  return execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+export interface PrivatePostgres {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` (trust authentication). */
+  readonly url: string
+  readonly port: number
+  /** Creates a database and answers its URL. */
+  createDatabase(name: string): Promise<string>
+  /** A fast restart: every connection is cut, the server is back when this resolves. */
+  restart(): void
+  stop(): void
+}
+
+export async function startPrivatePostgres(dir: string): Promise<PrivatePostgres> {
+  const port = await freePort()
+  const data = join(dir, 'pgdata')
+  mkdirSync(data, { recursive: true })
+  if (asRoot) {
+    chmodSync(dir, 0o755)
+    execFileSync('chown', ['-R', 'postgres:postgres', data])
+  }
+  pgExec('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'])
+  const options = [
+    `-p ${port}`,
+    '-c listen_addresses=127.0.0.1',
+    `-c unix_socket_directories=${data}`,
+    '-c max_connections=300',
+    '-c shared_buffers=64MB',
+  ].join(' ')
+  const ctl = (args: string[]) =>
+    pgExec('pg_ctl', ['-D', data, '-l', join(data, 'server.log'), '-w', '-t', '60', ...args])
+  ctl(['-o', options, 'start'])
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  return {
+    url,
+    port,
+    async createDatabase(name) {
+      const { default: pg } = await import('pg')
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        await client.query(`CREATE DATABASE ${name}`)
+      } finally {
+        await client.end()
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`
+    },
+    restart: () => ctl(['-m', 'fast', '-o', options, 'restart']),
+    stop: () => {
+      try {
+        ctl(['-m', 'immediate', 'stop'])
+      } catch {
+        // already stopped
+      }
+      if (asRoot) chownSync(dir, 0, 0)
+    },
+  }
+}
+
+export interface PrivateRedis {
+  readonly url: string
+  readonly port: number
+  /** Stops the server (SIGTERM, no persistence) and starts it again on the same port. */
+  restart(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort()
+  let server: ChildProcess = await launchRedis(port)
+  const end = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    await exited
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async restart() {
+      await end()
+      server = await launchRedis(port)
+    },
+    stop: end,
+  }
+}
+
+async function launchRedis(port: number): Promise<ChildProcess> {
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      if (out.includes('Ready to accept connections')) {
+        server.stdout?.off('data', onData)
+        server.stdout?.resume()
+        resolve()
+      }
+    }
+    server.stdout?.on('data', onData)
+    server.stderr?.resume()
+    server.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)))
+  })
+  return server
+}
+
+/** Removes a directory made for these services (after stop()). */
+export function removeServiceDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}
