@@ -113,6 +113,18 @@ describe('outbound webhook faults', () => {
     await genesys.control.idle()
     expect(receiver.bodies().map((b) => b.text)).toEqual(['alone'])
   })
+
+  test('a percent fault applies to that share of messages until cleared', async () => {
+    await send('open')
+    const target = { integrationId: TEST_INTEGRATION_ID, toId: 'c1' }
+    genesys.control.outboundFault({ kind: 'duplicate', percent: 100 })
+    await genesys.control.agentSends({ ...target, text: 'a' })
+    await genesys.control.agentSends({ ...target, text: 'b' })
+    genesys.control.clearFaults()
+    await genesys.control.agentSends({ ...target, text: 'c' })
+    await genesys.control.idle()
+    expect(receiver.bodies().map((b) => b.text)).toEqual(['a', 'a', 'b', 'b', 'c'])
+  })
 })
 
 describe('HTTP control API', () => {

@@ -217,10 +217,14 @@ export interface Outage {
   readonly drop?: boolean
 }
 
-/** Misbehaviour of the outbound webhook sender, applied to the next `times` messages. */
+/**
+ * Misbehaviour of the outbound webhook sender, applied to the next `times` messages, or with
+ * `percent` to that share (0-100) of messages until the faults are cleared.
+ */
 export interface OutboundFault {
   readonly kind: 'duplicate' | 'reorder'
   readonly times?: number
+  readonly percent?: number
 }
 
 export interface GenesysControl {

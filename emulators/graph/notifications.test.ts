@@ -208,6 +208,22 @@ describe('notification faults', () => {
       .flatMap((n) => n.json<Collection>().value.map((v) => (v.resourceData as { id: string }).id))
     expect(ids).toEqual(sent.map((m) => m.id).reverse())
   })
+
+  test('reorderPercent swaps a notification with the next one of its subscription', async () => {
+    await subscribe()
+    h.graph.control.setNotificationFaults({ reorderPercent: 100, reorderHoldMs: 50 })
+    const [one, two] = ['one', 'two'].map((text) =>
+      h.graph.control.userSends({ chatId: h.chatId, userId: ALICE.id, text }),
+    )
+    await h.graph.control.idle()
+    // 'two' was held in turn and went alone after the hold.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await h.graph.control.idle()
+    const ids = hook
+      .notifications()
+      .map((n) => (n.json<Collection>().value[0]!.resourceData as { id: string }).id)
+    expect(ids).toEqual([two!.id, one!.id])
+  })
 })
 
 test('tenant-wide getAllMessages stops after the evaluation quota without model=', async () => {

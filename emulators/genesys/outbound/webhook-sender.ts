@@ -49,19 +49,19 @@ export class WebhookSender {
   enqueue(record: OutboundMessageRecord): void {
     this.#state.outbound.set(record.messageId, record)
     const lane = record.conversationId ?? record.integrationId
+    const faults = this.#takeFaults()
     const held = this.#held.get(lane)
     if (held) {
       this.#held.delete(lane)
-      this.#chain(lane, record, false)
+      this.#chain(lane, record, faults.has('duplicate'))
       held.release()
       return
     }
-    const fault = this.#takeFault()
-    if (fault?.kind === 'reorder') {
-      this.#hold(lane, record)
+    if (faults.has('reorder')) {
+      this.#hold(lane, record, faults.has('duplicate'))
       return
     }
-    this.#chain(lane, record, fault?.kind === 'duplicate')
+    this.#chain(lane, record, faults.has('duplicate'))
   }
 
   async idle(): Promise<void> {
@@ -73,15 +73,22 @@ export class WebhookSender {
     for (const held of this.#held.values()) held.release()
   }
 
-  #takeFault(): OutboundFault | undefined {
-    const fault = this.#faults[0]
-    if (!fault) return undefined
-    fault.remaining -= 1
-    if (fault.remaining <= 0) this.#faults.shift()
-    return fault
+  /** Percent faults roll each on their own; of the counted ones, the first applies. */
+  #takeFaults(): Set<OutboundFault['kind']> {
+    const kinds = new Set<OutboundFault['kind']>()
+    for (const fault of this.#faults) {
+      if (fault.percent !== undefined && Math.random() * 100 < fault.percent) kinds.add(fault.kind)
+    }
+    const counted = this.#faults.find((f) => f.percent === undefined)
+    if (counted) {
+      counted.remaining -= 1
+      if (counted.remaining <= 0) this.#faults.splice(this.#faults.indexOf(counted), 1)
+      kinds.add(counted.kind)
+    }
+    return kinds
   }
 
-  #hold(lane: string, record: OutboundMessageRecord): void {
+  #hold(lane: string, record: OutboundMessageRecord, duplicate: boolean): void {
     let release!: () => void
     const released = new Promise<void>((resolve) => (release = resolve))
     const timer = setTimeout(() => {
@@ -92,7 +99,7 @@ export class WebhookSender {
     this.#track(
       released.then(() => {
         clearTimeout(timer)
-        this.#chain(lane, record, false)
+        this.#chain(lane, record, duplicate)
       }),
     )
   }

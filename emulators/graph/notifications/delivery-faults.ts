@@ -6,6 +6,13 @@ export interface NotificationFaults {
   dropPercent?: number
   /** Hold notifications until this many are queued, then send them newest first. */
   reorderWindow?: number
+  /**
+   * Hold this share (0-100) of notifications until the next one of the same subscription is
+   * queued, and send that one first (a held one goes alone after `reorderHoldMs`).
+   */
+  reorderPercent?: number
+  /** How long a `reorderPercent` notification waits for the next one (default 1000 ms). */
+  reorderHoldMs?: number
 }
 
 /** A deterministic PRNG (mulberry32) so percentage faults can be replayed with a seed. */
@@ -47,6 +54,10 @@ export class DeliveryFaults {
 
   shouldDuplicate(): boolean {
     return this.#roll(this.faults.duplicatePercent)
+  }
+
+  shouldSwap(): boolean {
+    return this.#roll(this.faults.reorderPercent)
   }
 
   #roll(percent: number | undefined): boolean {

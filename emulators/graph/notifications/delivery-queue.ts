@@ -84,6 +84,8 @@ export class DeliveryQueue {
   /** Notifications held back by the reorder fault. */
   readonly #held: Pending[] = []
   #heldTimer: NodeJS.Timeout | undefined
+  /** Notifications waiting for the next one of their subscription (reorderPercent). */
+  readonly #swaps = new Map<string, { item: Pending; timer: NodeJS.Timeout }>()
 
   constructor(deps: DeliveryQueue['deps']) {
     this.deps = deps
@@ -110,7 +112,22 @@ export class DeliveryQueue {
     for (let i = 0; i < copies; i += 1) {
       const copy = i === 0 ? item : this.#newItem(kind, url, payload, subscriptionIds, tokenPair)
       const window = faults.faults.reorderWindow ?? 0
-      if (kind === 'notification' && window > 1) {
+      const swapKey = subscriptionIds.join(',')
+      const waiting = kind === 'notification' ? this.#swaps.get(swapKey) : undefined
+      if (waiting) {
+        // The held one goes right after this newer one.
+        clearTimeout(waiting.timer)
+        this.#swaps.delete(swapKey)
+        this.#pending.push(copy, waiting.item)
+      } else if (kind === 'notification' && faults.shouldSwap()) {
+        const timer = setTimeout(() => {
+          this.#swaps.delete(swapKey)
+          this.#pending.push(copy)
+          this.pump()
+        }, faults.faults.reorderHoldMs ?? 1000)
+        timer.unref()
+        this.#swaps.set(swapKey, { item: copy, timer })
+      } else if (kind === 'notification' && window > 1) {
         this.#held.push(copy)
         if (this.#held.length >= window) this.flushHeld()
         else this.#armHeld()
@@ -128,6 +145,11 @@ export class DeliveryQueue {
     const held = this.#held.splice(0).reverse()
     const now = this.deps.clock.nowMs()
     for (const item of held) this.#pending.push({ ...item, firstAt: now, dueAt: now })
+    for (const { item, timer } of this.#swaps.values()) {
+      clearTimeout(timer)
+      this.#pending.push(item)
+    }
+    this.#swaps.clear()
     this.pump()
   }
 
@@ -172,13 +194,14 @@ export class DeliveryQueue {
   }
 
   pendingCount(): number {
-    return this.#pending.length
+    return this.#pending.length + this.#swaps.size
   }
 
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
     clearTimeout(this.#heldTimer)
+    for (const { timer } of this.#swaps.values()) clearTimeout(timer)
   }
 
   /** Hands a due item to its URL's sender, starting one if that URL has none running. */
