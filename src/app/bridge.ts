@@ -101,6 +101,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     metrics,
     clients,
     attachments: config.attachments,
+    resequenceWindowMs: config.ordering.resequenceWindowMs,
   }
 
   const aiBot = aiBotComposition(config, infra, deps)

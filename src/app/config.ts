@@ -241,6 +241,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    ordering: z
+      .object({
+        resequenceWindowMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(0)
+          .describe(
+            "Hold each message this long after its own timestamp and forward a conversation's messages oldest first, so remotes that deliver out of order (Graph does not promise order) up to this late keep it; adds this much latency. 0 = arrival order",
+          ),
+      })
+      .strict()
+      .prefault({}),
     trustedHosts: z
       .array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port'))
       .default([])

@@ -33,4 +33,9 @@ export interface FlowDeps {
   readonly metrics: Metrics
   readonly clients: ClientRegistry
   readonly attachments: AttachmentPolicy
+  /**
+   * How long each message is held after its own timestamp so a conversation's messages go out
+   * oldest first (resequence.ts); 0 forwards in arrival order.
+   */
+  readonly resequenceWindowMs?: number
 }

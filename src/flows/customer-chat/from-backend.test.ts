@@ -4,7 +4,7 @@ import type { InboundEnvelope } from '../../core/events.ts'
 import { conversationId, integrationId, messageId } from '../../core/model/ids.ts'
 import type { JobContext, JobSpec } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
-import { handleFromBackend, type ReceiptPayload } from './from-backend.ts'
+import { processBackendEnvelope, type ReceiptPayload } from './from-backend.ts'
 import { TASKS } from './tasks.ts'
 
 const genesys = integrationId('genesys')
@@ -61,17 +61,12 @@ function deliveredBeforeCrash() {
   return { deps, queued, sentToTeams }
 }
 
-describe('handleFromBackend run again after a crash', () => {
+describe('a backend message processed again after a crash', () => {
   it('queues the Delivered receipt of a message delivered before the crash, and does not send it again', async () => {
     const { deps, queued, sentToTeams } = deliveredBeforeCrash()
-    const job = {
-      id: '1',
-      task: TASKS.fromBackend,
-      payload: { integrationId: genesys, envelope: reply },
-    }
     const ctx = { signal: new AbortController().signal } as unknown as JobContext
 
-    await handleFromBackend(job as never, ctx, deps)
+    await processBackendEnvelope(genesys, reply, ctx, deps)
 
     expect(sentToTeams).toEqual([])
     expect(queued).toEqual([

@@ -11,11 +11,15 @@ import type { Job, JobContext } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
 import { recordPermanentFailure } from './from-channel.ts'
 import { rehostAttachments } from './rehost.ts'
-import { type EnvelopePayload, TASKS } from './tasks.ts'
+import { TASKS } from './tasks.ts'
 
-/** Backend (agent) → Teams, one event, in order per backend customer (the job's lane). */
-export async function handleFromBackend(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
-  const { integrationId, envelope } = job.payload as unknown as EnvelopePayload
+/** Backend (agent) → Teams: one event, in order per backend customer (its lane), applied once. */
+export async function processBackendEnvelope(
+  integrationId: string,
+  envelope: InboundEnvelope,
+  ctx: JobContext,
+  deps: FlowDeps,
+): Promise<void> {
   const { client: backend } = await deps.clients.backend(asIntegrationId(integrationId))
   const send: SendContext = { idempotencyKey: envelope.dedupeKey, signal: ctx.signal, log: ctx.log }
   const event = envelope.event

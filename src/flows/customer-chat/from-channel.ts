@@ -6,23 +6,19 @@ import type { RemoteAddress } from '../../core/model/remote-address.ts'
 import { applyReplyQuote } from '../../core/policies/reply-quote.ts'
 import { sanitizeText } from '../../core/policies/text.ts'
 import type { ChannelClient, SendContext } from '../../core/ports/connector.ts'
-import type { Job, JobContext } from '../../core/ports/job-queue.ts'
+import type { JobContext } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
 import { conversationForCustomer } from './conversation.ts'
 import { rehostAttachments } from './rehost.ts'
-import type { EnvelopePayload } from './tasks.ts'
 
 /** The idempotency key of a Teams message: the same whether it came by notification or catch-up. */
 export const channelMessageKey = (address: RemoteAddress, remoteMessageId: string) =>
   `${address.kind}:${address.integrationId}:${address.key}:${remoteMessageId}`
 
-/** Teams → backend, one event, in order per Teams chat (the job's lane). */
-export async function handleFromChannel(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
-  const { integrationId, envelope } = job.payload as unknown as EnvelopePayload
-  await processChannelEnvelope(integrationId, envelope, ctx, deps)
-}
-
-/** One Teams event, applied once (catch-up calls this too, for what it lists). */
+/**
+ * Teams → backend: one event, in order per Teams chat (its lane), applied once (catch-up and
+ * held messages come through here too).
+ */
 export async function processChannelEnvelope(
   integrationId: string,
   envelope: InboundEnvelope,

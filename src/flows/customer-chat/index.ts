@@ -1,13 +1,8 @@
 import type { JobHandler } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
-import { handleFromBackend, handleReceipt } from './from-backend.ts'
-import { handleFromChannel } from './from-channel.ts'
-import {
-  handleCatchUp,
-  handleCatchUpSweep,
-  handleKeepSubscriptions,
-  handleLifecycle,
-} from './subscriptions.ts'
+import { handleReceipt } from './from-backend.ts'
+import { orderedHandlers } from './ordering.ts'
+import { handleCatchUpSweep, handleKeepSubscriptions, handleLifecycle } from './subscriptions.ts'
 import { TASKS } from './tasks.ts'
 
 export { enqueueCatchUpForAll } from './subscriptions.ts'
@@ -15,13 +10,16 @@ export { channelLane, jobsForEnvelopes, TASKS } from './tasks.ts'
 
 /** The job handlers of the customer-chat flow (Teams ⇄ backend). */
 export function customerChatHandlers(deps: FlowDeps): Record<string, JobHandler> {
+  const ordered = orderedHandlers(deps)
   return {
-    [TASKS.fromChannel]: (job, ctx) => handleFromChannel(job, ctx, deps),
-    [TASKS.fromBackend]: (job, ctx) => handleFromBackend(job, ctx, deps),
+    [TASKS.fromChannel]: ordered.fromChannel,
+    [TASKS.fromBackend]: ordered.fromBackend,
     [TASKS.receipt]: (job, ctx) => handleReceipt(job, ctx, deps),
     [TASKS.lifecycle]: (job, ctx) => handleLifecycle(job, ctx, deps),
-    [TASKS.catchUp]: (job, ctx) => handleCatchUp(job, ctx, deps),
+    [TASKS.catchUp]: ordered.catchUp,
     [TASKS.keepSubscriptions]: (job, ctx) => handleKeepSubscriptions(job, ctx, deps),
     [TASKS.catchUpSweep]: () => handleCatchUpSweep(deps),
+    [TASKS.resequenceFlush]: ordered.flush,
+    [TASKS.resequenceTimer]: ordered.timer,
   }
 }

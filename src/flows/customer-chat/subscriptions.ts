@@ -109,11 +109,29 @@ async function enqueueCatchUps(
  * doubled. A transient failure retries the whole job (what was sent is skipped); a permanent one
  * is recorded on its message and the rest go on.
  */
-export async function handleCatchUp(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
+export async function handleCatchUp(
+  job: Job,
+  ctx: JobContext,
+  deps: FlowDeps,
+  apply: (integrationId: string, envelopes: InboundEnvelope[]) => Promise<void> = (id, envelopes) =>
+    forwardInOrder(id, envelopes, ctx, deps),
+): Promise<void> {
   const { integrationId, address } = job.payload as unknown as CatchUpPayload
   const { client } = await deps.clients.channel(asIntegrationId(integrationId))
   if (!canResync(client)) return
   const envelopes: InboundEnvelope[] = await client.catchUp(address, context(job, ctx))
+  await apply(integrationId, envelopes)
+  if (envelopes.length > 0)
+    deps.metrics.increment('cxb_catch_up_messages_total', {}, envelopes.length)
+  await client.commitCatchUp(address, envelopes)
+}
+
+async function forwardInOrder(
+  integrationId: string,
+  envelopes: readonly InboundEnvelope[],
+  ctx: JobContext,
+  deps: FlowDeps,
+): Promise<void> {
   for (const envelope of envelopes) {
     try {
       await processChannelEnvelope(integrationId, envelope, ctx, deps)
@@ -122,7 +140,4 @@ export async function handleCatchUp(job: Job, ctx: JobContext, deps: FlowDeps): 
       ctx.log.warn({ err: error, dedupeKey: envelope.dedupeKey }, 'caught-up message refused')
     }
   }
-  if (envelopes.length > 0)
-    deps.metrics.increment('cxb_catch_up_messages_total', {}, envelopes.length)
-  await client.commitCatchUp(address, envelopes)
 }

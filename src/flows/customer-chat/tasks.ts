@@ -9,6 +9,8 @@ export const TASKS = {
   catchUp: 'customer-chat.catch-up',
   keepSubscriptions: 'customer-chat.keep-subscriptions',
   catchUpSweep: 'customer-chat.catch-up-sweep',
+  resequenceTimer: 'customer-chat.resequence-timer',
+  resequenceFlush: 'customer-chat.resequence-flush',
   receipt: 'customer-chat.send-receipt',
 } as const
 
