@@ -13,6 +13,7 @@ export class BridgeProcess {
   #child: ChildProcess | undefined
   /** The previous child, once stopped or killed (its exit stays readable). */
   #last: ChildProcess | undefined
+  #onCrash: ((exit: { code: number | null; signal: string | null }) => void) | undefined
   /** The child's last output lines (all runs), for failure messages. */
   readonly output: string[] = []
   readonly starts: number[] = []
@@ -57,6 +58,22 @@ export class BridgeProcess {
       stream?.on('data', (chunk: string) => this.#record(run, chunk))
     }
     this.#child = child
+    child.once('exit', (code, signal) => {
+      // Exited by itself (not through kill() or stop()): what a supervisor restarts.
+      if (this.#child !== child) return
+      this.#child = undefined
+      this.#last = child
+      this.#onCrash?.({ code, signal })
+    })
+  }
+
+  /** Called when the child exits by itself, as systemd's `Restart=always` would be. */
+  onCrash(listener: (exit: { code: number | null; signal: string | null }) => void): void {
+    this.#onCrash = listener
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined
   }
 
   /** Polls `/readyz` until it answers 200, or fails if the child exits first. */

@@ -33,7 +33,7 @@ const emulators = await startDemoEmulators(
   {},
   {
     // Retries soon and often: a web process killed mid-request is back within seconds.
-    genesysWebhook: { retryDelayMs: 500, maxRetries: 120, timeoutMs: 5_000 },
+    genesysWebhook: { retryDelayMs: 500, maxRetries: 120, timeoutMs: 5_000, reorderHoldMs: 1_000 },
     graphDelivery: { retryBaseMs: 500, retryMaxDelayMs: 5_000 },
     seed: options.seed,
   },

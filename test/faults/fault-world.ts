@@ -106,7 +106,22 @@ export async function startFaultWorld(options: FaultWorldOptions) {
         process: new BridgeProcess(`http://127.0.0.1:${port}`, env(port), 'work'),
       })
     }
-    cleanups.push(() => Promise.all(processes.map((p) => p.process.stop())).then(() => {}))
+    // A supervisor (systemd's Restart=always): a process that exits by itself (e.g. started while
+    // PostgreSQL restarts) is started again after a second; each such exit is recorded.
+    let closing = false
+    const crashes: Array<{ name: string; atMs: number; code: number | null }> = []
+    for (const p of processes) {
+      p.process.onCrash(({ code }) => {
+        crashes.push({ name: p.name, atMs: Date.now(), code })
+        setTimeout(() => {
+          if (!closing && !p.process.running) p.process.start()
+        }, 1000).unref()
+      })
+    }
+    cleanups.push(async () => {
+      closing = true
+      await Promise.all(processes.map((p) => p.process.stop()))
+    })
     const balancer = new LoadBalancer(webUrls)
     await balancer.listen(lbPort)
     cleanups.push(() => balancer.close())
@@ -121,6 +136,19 @@ export async function startFaultWorld(options: FaultWorldOptions) {
       balancer,
       emulators,
       processes,
+      crashes,
+      /** Waits until the process answers /readyz, through any restarts by the supervisor. */
+      async ready(p: FleetProcess, timeoutMs = 90_000): Promise<void> {
+        const deadline = Date.now() + timeoutMs
+        for (;;) {
+          try {
+            if (p.process.running) return void (await p.process.waitReady(deadline - Date.now()))
+          } catch (error) {
+            if (Date.now() > deadline) throw error
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200))
+        }
+      },
       /** Starts every bridge process (web first) and waits until each answers /readyz. */
       async startFleet(): Promise<void> {
         for (const p of processes) p.process.start()

@@ -26,7 +26,7 @@ interface Profile {
 }
 
 const PROFILES: Record<string, Profile> = {
-  ci: { customers: 60, toGenesys: 1050, toTeams: 450, rate: 30, kills: 8 },
+  ci: { customers: 60, toGenesys: 1050, toTeams: 450, rate: 25, kills: 8 },
   full: { customers: 500, toGenesys: 7000, toTeams: 3000, rate: 40, kills: 24 },
 }
 const PROFILE_NAME = process.env.FAULTS_PROFILE ?? 'ci'
@@ -39,21 +39,35 @@ interface Step {
   readonly text: string
 }
 
-/** Every customer writes first; then both sides, shuffled, round robin over conversations. */
+/**
+ * Every customer writes first; then turns of 1-3 messages of one side in one conversation (people
+ * write in bursts, which is where reordering bites), shuffled, round robin over conversations.
+ */
 function plan(customers: readonly Customer[], random: () => number): Step[] {
   const first = customers.map((customer) => ({ side: 'customer' as const, customer }))
-  const rest: Array<Omit<Step, 'text'>> = []
-  for (let i = customers.length; i < PROFILE.toGenesys; i += 1)
-    rest.push({ side: 'customer', customer: customers[i % customers.length]! })
-  for (let i = 0; i < PROFILE.toTeams; i += 1)
-    rest.push({ side: 'agent', customer: customers[i % customers.length]! })
-  for (let i = rest.length - 1; i > 0; i -= 1) {
+  const turns: Array<Array<Omit<Step, 'text'>>> = []
+  const split = (side: Step['side'], total: number) => {
+    const perCustomer = customers.map((customer, i) => ({
+      customer,
+      left: Math.floor(total / customers.length) + (i < total % customers.length ? 1 : 0),
+    }))
+    for (const entry of perCustomer) {
+      while (entry.left > 0) {
+        const size = Math.min(entry.left, 1 + Math.floor(random() * 3))
+        turns.push(Array.from({ length: size }, () => ({ side, customer: entry.customer })))
+        entry.left -= size
+      }
+    }
+  }
+  split('customer', PROFILE.toGenesys - customers.length)
+  split('agent', PROFILE.toTeams)
+  for (let i = turns.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1))
-    ;[rest[i], rest[j]] = [rest[j]!, rest[i]!]
+    ;[turns[i], turns[j]] = [turns[j]!, turns[i]!]
   }
   const index = new Map(customers.map((c, i) => [c.chatId, i]))
   const counts = new Map<string, number>()
-  return [...first, ...rest].map((s) => {
+  return [...first, ...turns.flat()].map((s) => {
     const key = `${s.side} ${index.get(s.customer.chatId)}`
     const n = counts.get(key) ?? 0
     counts.set(key, n + 1)
@@ -77,6 +91,8 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
         CXB_LIMITS__GENESYS_PER_MINUTE: '100000000',
         CXB_SUBSCRIPTIONS__CATCH_UP_INTERVAL_MS: '15000',
         CXB_QUEUE__STOP_GRACE_MS: '2000',
+        // Notifications and webhooks are reordered below by up to ~1 s; retries add some seconds.
+        CXB_ORDERING__RESEQUENCE_WINDOW_MS: '5000',
       },
     })
     world = w
@@ -100,6 +116,15 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
 
     const customers = w.emulators.customers
     const steps = plan(customers, random)
+    // 30 % of Graph notifications and Genesys webhooks are sent twice, 20 % swapped with the
+    // next one of their chat or conversation, for the whole stream.
+    await w.graph('/notification-faults', 'PUT', {
+      duplicatePercent: 30,
+      reorderPercent: 20,
+      reorderHoldMs: 1000,
+    })
+    await w.genesys('/outbound-faults', 'POST', { kind: 'duplicate', percent: 30 })
+    await w.genesys('/outbound-faults', 'POST', { kind: 'reorder', percent: 20 })
     const streamMs = (steps.length / PROFILE.rate) * 1000
     const sentToGenesys: Sent[] = []
     const sentToTeams: Sent[] = []
@@ -155,7 +180,7 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
         await target.process.kill()
         interruptions.push({ what: `SIGKILL ${target.name}`, atMs, endedAtMs: Date.now() })
         target.process.start()
-        await target.process.waitReady(60_000)
+        await w.ready(target)
       }
     }
     const faults = async () => {
@@ -223,6 +248,8 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
       resentAfterACrash: final.resentAfterCrash.length,
       outOfOrderConversations: final.outOfOrder.length,
       kills: interruptions.filter((i) => i.what.startsWith('SIGKILL')).length,
+      // Processes that exited by themselves and were restarted by the supervisor.
+      exits: w.crashes,
       streamSeconds: Math.round((streamEnded - started) / 100) / 10,
       throughputPerSecond: Math.round((final.delivered / spanS) * 10) / 10,
       latencyMs: {
@@ -234,6 +261,41 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     }
     const details = `${JSON.stringify(figures)}\nout of order ${JSON.stringify(final.outOfOrder.slice(0, 10))}\ndoubles ${JSON.stringify(final.doubles.slice(0, 10))}\ninterruptions ${JSON.stringify(interruptions)}\n${context()}`
     console.info(`fault suite: ${JSON.stringify(figures, null, 2)}`)
+    if (final.outOfOrder.some((o) => o.startsWith('teams'))) {
+      // When each webhook of the conversations concerned reached the bridge, and how.
+      const texts = new Set(
+        final.outOfOrder.flatMap((o) => (JSON.parse(o.slice(o.indexOf('['))) as string[]) ?? []),
+      )
+      const attempts = (
+        (await w.genesys('/deliveries')) as Array<{
+          body: string | { text?: string; channel?: { time?: string } }
+          attempt: number
+          startedAt: string
+          durationMs?: number
+          status?: number
+          error?: string
+        }>
+      )
+        .map((d) => ({
+          ...d,
+          body: (typeof d.body === 'string' ? JSON.parse(d.body) : d.body) as {
+            text?: string
+            channel?: { time?: string }
+          },
+        }))
+        .filter((d) => texts.has(d.body.text ?? ''))
+        .map((d) => [
+          d.body.text,
+          d.body.channel?.time,
+          d.attempt,
+          d.startedAt,
+          d.durationMs,
+          d.status ?? d.error,
+        ])
+      console.info(
+        `webhook attempts of the out-of-order conversations: ${JSON.stringify(attempts)}`,
+      )
+    }
     expect(final.missing, details).toEqual([])
     expect(final.doubles, details).toEqual([])
     expect(final.outOfOrder, details).toEqual([])
