@@ -12,6 +12,7 @@ import { NO_LIMITS, openBridgeWorld, warmUp } from './lib/bridge-world.ts'
 import { describeMachine } from './lib/machine.ts'
 import { type BenchResults, formatReport } from './lib/report.ts'
 import { runAiBotFirstToken } from './scenarios/ai-bot-first-token.ts'
+import { runFleet } from './scenarios/fleet.ts'
 import { runGoodput } from './scenarios/goodput.ts'
 import { runIngest } from './scenarios/ingest.ts'
 import { runMemory } from './scenarios/memory.ts'
@@ -19,11 +20,13 @@ import { runTeamsToGenesys } from './scenarios/teams-to-genesys.ts'
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'ingest,latency,goodput,memory,aibot' },
+    only: { type: 'string', default: 'ingest,latency,goodput,memory,aibot,fleet' },
     'data-dir': { type: 'string', default: tmpdir() },
     'burst-seconds': { type: 'string', default: '10' },
     conversations: { type: 'string', default: '10000' },
     'goodput-per-minute': { type: 'string', default: '600' },
+    'fleet-rate': { type: 'string', default: '300' },
+    'fleet-seconds': { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -105,6 +108,17 @@ if (only.has('aibot')) {
     users: 4,
     turnsPerUser: 15,
     modelFirstTokenMs: [1_500, 0],
+  })
+}
+
+if (only.has('fleet')) {
+  log('running 6. scaled deployment (embedded vs serve + 1 and 2 workers on PostgreSQL, Redis) …')
+  results.fleet = await runFleet({
+    dataDir: dir('fleet'),
+    customers: 50,
+    rate: Number(values['fleet-rate']),
+    durationS: Number(values['fleet-seconds']),
+    log,
   })
 }
 

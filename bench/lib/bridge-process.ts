@@ -14,8 +14,8 @@ export interface BridgeProcess {
 }
 
 export interface BridgeProcessOptions {
-  /** `serve`: HTTP only (no worker); `start`: HTTP and worker. */
-  readonly command: 'serve' | 'start'
+  /** `serve`: HTTP only (no worker); `work`: workers only; `start`: HTTP and worker. */
+  readonly command: 'serve' | 'start' | 'work'
   readonly dataDir: string
   /** Process configuration (see src/app/config.ts); `http.port` must be a fixed port. */
   readonly config: { http: { host: string; port: number } } & Record<string, unknown>

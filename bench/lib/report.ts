@@ -1,4 +1,5 @@
 import type { FirstTokenResult } from '../scenarios/ai-bot-first-token.ts'
+import type { FleetResult } from '../scenarios/fleet.ts'
 import type { GoodputResult } from '../scenarios/goodput.ts'
 import type { IngestResult } from '../scenarios/ingest.ts'
 import type { MemoryResult } from '../scenarios/memory.ts'
@@ -13,6 +14,7 @@ export interface BenchResults {
   goodput?: GoodputResult
   memory?: MemoryResult
   aiBot?: FirstTokenResult
+  fleet?: FleetResult
   loadAverageAfter?: number
   totalSeconds?: number
 }
@@ -81,6 +83,22 @@ export function formatReport(r: BenchResults): string {
         `    model directly    ${latencyLine(run.direct)}`,
         `    through bridge    ${latencyLine(run.bridge)}`,
         `    added by bridge   p50 ${fixed(run.addedP50Ms, 1)} ms, p99 ${fixed(run.addedP99Ms, 1)} ms   (target p99 < 20 ms)`,
+      )
+    }
+  }
+  const f = r.fleet
+  if (f) {
+    lines.push(
+      `6. scaled deployment: Teams → Genesys, ${int(f.offeredRate)}/s offered for ${f.durationS} s, end to end`,
+    )
+    for (const [name, t] of [
+      ['embedded (start, SQLite)     ', f.embedded],
+      ['serve + 1 work (PG, Redis)   ', f.oneWorker],
+      ['serve + 2 work (PG, Redis)   ', f.twoWorkers],
+    ] as const) {
+      const a = t.arrivals
+      lines.push(
+        `  ${name} ${fixed(t.endToEndRate, 1)} msg/s, latency p50 ${fixed(a.latencyMs.p50, 0)} ms, p99 ${fixed(a.latencyMs.p99, 0)} ms; CPU ${fixed(t.bridgeCpuCores, 2)} cores; arrived once ${int(a.arrivedOnce)}/${int(a.sent)}, out of order ${a.sendersOutOfOrder}`,
       )
     }
   }

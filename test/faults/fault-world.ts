@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +15,6 @@ import {
   freePort,
   type PrivatePostgres,
   type PrivateRedis,
-  removeServiceDir,
   startPrivatePostgres,
   startPrivateRedis,
 } from '../support/private-services.ts'
@@ -45,12 +44,14 @@ export interface FleetProcess {
  */
 export async function startFaultWorld(options: FaultWorldOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'cxb-faults-'))
-  const cleanups: Array<() => Promise<void> | void> = [() => removeServiceDir(dir)]
+  const cleanups: Array<() => Promise<void> | void> = [
+    () => rmSync(dir, { recursive: true, force: true }),
+  ]
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await Promise.resolve(step()).catch(() => {})
   }
   try {
-    const postgres: PrivatePostgres = await startPrivatePostgres(dir)
+    const postgres: PrivatePostgres = await startPrivatePostgres()
     cleanups.push(() => postgres.stop())
     const databaseUrl = await postgres.createDatabase('cxbridge')
     const redis: PrivateRedis = await startPrivateRedis()

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 /**
@@ -50,8 +51,10 @@ export interface PrivatePostgres {
   stop(): void
 }
 
-export async function startPrivatePostgres(dir: string): Promise<PrivatePostgres> {
+/** A cluster in a temporary directory of its own (reachable by `postgres`), removed by stop(). */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), 'cxb-postgres-'))
   const data = join(dir, 'pgdata')
   mkdirSync(data, { recursive: true })
   if (asRoot) {
@@ -91,7 +94,7 @@ export async function startPrivatePostgres(dir: string): Promise<PrivatePostgres
       } catch {
         // already stopped
       }
-      if (asRoot) chownSync(dir, 0, 0)
+      rmSync(dir, { recursive: true, force: true })
     },
   }
 }
@@ -145,9 +148,4 @@ async function launchRedis(port: number): Promise<ChildProcess> {
     server.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)))
   })
   return server
-}
-
-/** Removes a directory made for these services (after stop()). */
-export function removeServiceDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
 }
