@@ -26,7 +26,7 @@ interface Profile {
 }
 
 const PROFILES: Record<string, Profile> = {
-  ci: { customers: 60, toGenesys: 1050, toTeams: 450, rate: 25, kills: 8 },
+  ci: { customers: 50, toGenesys: 700, toTeams: 300, rate: 15, kills: 8 },
   full: { customers: 500, toGenesys: 7000, toTeams: 3000, rate: 40, kills: 24 },
 }
 const PROFILE_NAME = process.env.FAULTS_PROFILE ?? 'ci'
@@ -40,10 +40,14 @@ interface Step {
 }
 
 /**
- * Every customer writes first; then turns of 1-3 messages of one side in one conversation (people
+ * Every customer writes first (before the faults: the agent answers only open conversations);
+ * then turns of 1-3 messages of one side in one conversation (people
  * write in bursts, which is where reordering bites), shuffled, round robin over conversations.
  */
-function plan(customers: readonly Customer[], random: () => number): Step[] {
+function plan(
+  customers: readonly Customer[],
+  random: () => number,
+): { first: Step[]; rest: Step[] } {
   const first = customers.map((customer) => ({ side: 'customer' as const, customer }))
   const turns: Array<Array<Omit<Step, 'text'>>> = []
   const split = (side: Step['side'], total: number) => {
@@ -67,12 +71,13 @@ function plan(customers: readonly Customer[], random: () => number): Step[] {
   }
   const index = new Map(customers.map((c, i) => [c.chatId, i]))
   const counts = new Map<string, number>()
-  return [...first, ...turns.flat()].map((s) => {
+  const named = [...first, ...turns.flat()].map((s) => {
     const key = `${s.side} ${index.get(s.customer.chatId)}`
     const n = counts.get(key) ?? 0
     counts.set(key, n + 1)
     return { ...s, text: `${key} #${n}` }
   })
+  return { first: named.slice(0, first.length), rest: named.slice(first.length) }
 }
 
 describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
@@ -91,8 +96,8 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
         CXB_LIMITS__GENESYS_PER_MINUTE: '100000000',
         CXB_SUBSCRIPTIONS__CATCH_UP_INTERVAL_MS: '15000',
         CXB_QUEUE__STOP_GRACE_MS: '2000',
-        // Notifications and webhooks are reordered below by up to ~1 s; retries add some seconds.
-        CXB_ORDERING__RESEQUENCE_WINDOW_MS: '5000',
+        // Reordered by up to ~1 s below; retries, restarts and serial webhook delivery add seconds.
+        CXB_ORDERING__RESEQUENCE_WINDOW_MS: '8000',
       },
     })
     world = w
@@ -115,7 +120,7 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     })
 
     const customers = w.emulators.customers
-    const steps = plan(customers, random)
+    const { first, rest: steps } = plan(customers, random)
     // 30 % of Graph notifications and Genesys webhooks are sent twice, 20 % swapped with the
     // next one of their chat or conversation, for the whole stream.
     await w.graph('/notification-faults', 'PUT', {
@@ -130,10 +135,33 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     const sentToTeams: Sent[] = []
     const interruptions: Interruption[] = []
     const agentChains = new Map<string, Promise<void>>()
+    const lastAgentSend = new Map<string, number>()
+    /** Agent messages Genesys refused for two minutes: their conversation never reached it. */
+    const unsent: string[] = []
+    const customerSays = async (s: Step) => {
+      const at = Date.now()
+      await w.graph(`/chats/${encodeURIComponent(s.customer.chatId)}/messages`, 'POST', {
+        userId: s.customer.id,
+        text: s.text,
+      })
+      sentToGenesys.push({ text: s.text, chatId: s.customer.chatId, sentAtMs: at })
+    }
+    for (const s of first) await customerSays(s)
+    await eventually(
+      'a Genesys conversation per customer',
+      async () => {
+        const from = new Set(
+          ((await w.genesys('/received')) as Array<{ from: { id: string } }>).map((r) => r.from.id),
+        )
+        return customers.every((c) => from.has(c.genesysId))
+      },
+      120_000,
+    )
     const started = Date.now()
 
     const agentSends = async (s: Step) => {
-      // The agent answers a conversation that reached Genesys; until then the send is refused.
+      // An agent types: at least 200 ms between two messages of one conversation.
+      await sleep((lastAgentSend.get(s.customer.chatId) ?? 0) + 200 - Date.now())
       const deadline = Date.now() + 120_000
       for (;;) {
         try {
@@ -143,9 +171,10 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
             text: s.text,
           })
           sentToTeams.push({ text: s.text, chatId: s.customer.chatId, sentAtMs: Date.now() })
+          lastAgentSend.set(s.customer.chatId, Date.now())
           return
         } catch (error) {
-          if (Date.now() > deadline) throw error
+          if (Date.now() > deadline) return void unsent.push(`${s.text}: ${String(error)}`)
           await sleep(250)
         }
       }
@@ -153,12 +182,7 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     const stream = async () => {
       for (const [n, s] of steps.entries()) {
         if (s.side === 'customer') {
-          const at = Date.now()
-          await w.graph(`/chats/${encodeURIComponent(s.customer.chatId)}/messages`, 'POST', {
-            userId: s.customer.id,
-            text: s.text,
-          })
-          sentToGenesys.push({ text: s.text, chatId: s.customer.chatId, sentAtMs: at })
+          await customerSays(s)
         } else {
           const chain = agentChains.get(s.customer.chatId) ?? Promise.resolve()
           agentChains.set(
@@ -218,6 +242,7 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     }
     await Promise.all([stream(), killer(), faults()])
     const streamEnded = Date.now()
+    expect(unsent, `${JSON.stringify(unsent.slice(0, 5))}\n${context()}`).toEqual([])
 
     const report = () => faultReport(w, customers, sentToGenesys, sentToTeams, interruptions)
     await eventually(

@@ -130,7 +130,7 @@ describe('worker processes sharing one PostgreSQL (pg-boss)', () => {
       await eventually(
         'the message delivered by the next worker',
         async () => (await queue.get(running!.id))?.state === 'done',
-        20_000,
+        40_000,
       )
       expect(await queue.get(running!.id)).toMatchObject({ attempt: 1 })
       expect(world.genesys.control.received().filter((r) => r.text === text)).toHaveLength(1)
@@ -138,5 +138,5 @@ describe('worker processes sharing one PostgreSQL (pg-boss)', () => {
     } finally {
       await queue.close()
     }
-  }, 60_000)
+  }, 90_000)
 })
