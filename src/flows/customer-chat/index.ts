@@ -2,7 +2,12 @@ import type { JobHandler } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
 import { handleReceipt } from './from-backend.ts'
 import { orderedHandlers } from './ordering.ts'
-import { handleCatchUpSweep, handleKeepSubscriptions, handleLifecycle } from './subscriptions.ts'
+import {
+  handleCatchUpSweep,
+  handleExpiryCheck,
+  handleKeepSubscriptions,
+  handleLifecycle,
+} from './subscriptions.ts'
 import { TASKS } from './tasks.ts'
 
 export { enqueueCatchUpForAll } from './subscriptions.ts'
@@ -19,6 +24,7 @@ export function customerChatHandlers(deps: FlowDeps): Record<string, JobHandler>
     [TASKS.catchUp]: ordered.catchUp,
     [TASKS.keepSubscriptions]: (job, ctx) => handleKeepSubscriptions(job, ctx, deps),
     [TASKS.catchUpSweep]: () => handleCatchUpSweep(deps),
+    [TASKS.expiryCheck]: (_job, ctx) => handleExpiryCheck(ctx, deps),
     [TASKS.resequenceFlush]: ordered.flush,
     [TASKS.resequenceTimer]: ordered.timer,
   }

@@ -40,6 +40,38 @@ export async function handleKeepSubscriptions(
   }
 }
 
+/** Warn when a subscription gets this close to expiry: its renewals have been failing. */
+export const EXPIRY_WARNING_MS = 6 * 60 * 60_000
+
+/**
+ * Periodic (a fleet singleton): subscriptions that keeping should long have renewed but that
+ * expire within EXPIRY_WARNING_MS are logged at warn, and counted in a gauge per integration, so
+ * an operator fixes the credentials before the chats stop being notified.
+ */
+export async function handleExpiryCheck(ctx: JobContext, deps: FlowDeps): Promise<void> {
+  const now = deps.clock.nowMs()
+  const expiring = await deps.store.subscriptions.expiringBefore(new Date(now + EXPIRY_WARNING_MS))
+  const counts = new Map<string, number>()
+  for (const { integrationId } of await deps.clients
+    .channels()
+    .then((cs) => cs.map((c) => ({ integrationId: c.integration.id as string }))))
+    counts.set(integrationId, 0)
+  for (const sub of expiring) {
+    counts.set(sub.integrationId, (counts.get(sub.integrationId) ?? 0) + 1)
+    ctx.log.warn(
+      {
+        integrationId: sub.integrationId,
+        subscriptionId: sub.id,
+        resource: sub.resource,
+        expiresInMinutes: Math.round((sub.expiresAt.getTime() - now) / 60_000),
+      },
+      'subscription expires soon and was not renewed',
+    )
+  }
+  for (const [integrationId, count] of counts)
+    deps.metrics.set('cxb_subscriptions_expiring', count, { integrationId })
+}
+
 /** A lifecycle notification: reauthorize or recreate, then catch up what may have been missed. */
 export async function handleLifecycle(job: Job, ctx: JobContext, deps: FlowDeps): Promise<void> {
   const { integrationId, envelope } = job.payload as unknown as EnvelopePayload

@@ -9,6 +9,7 @@ export const TASKS = {
   catchUp: 'customer-chat.catch-up',
   keepSubscriptions: 'customer-chat.keep-subscriptions',
   catchUpSweep: 'customer-chat.catch-up-sweep',
+  expiryCheck: 'customer-chat.expiry-check',
   resequenceTimer: 'customer-chat.resequence-timer',
   resequenceFlush: 'customer-chat.resequence-flush',
   receipt: 'customer-chat.send-receipt',

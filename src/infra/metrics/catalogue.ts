@@ -30,6 +30,11 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricSpec>> = {
     help: 'Outbound HTTP retries inside one call, by remote key and reason',
     labelNames: ['key', 'reason'],
   },
+  cxb_subscriptions_expiring: {
+    type: 'gauge',
+    help: 'Subscriptions expiring within 6 hours although keeping renews them long before (renewals failing), per integration',
+    labelNames: ['integrationId'],
+  },
   cxb_circuit_state: {
     type: 'gauge',
     help: 'Circuit breaker state per remote key: 0 closed, 1 half-open, 2 open',
