@@ -27,7 +27,7 @@ interface Profile {
 
 const PROFILES: Record<string, Profile> = {
   ci: { customers: 50, toGenesys: 700, toTeams: 300, rate: 15, kills: 8 },
-  full: { customers: 500, toGenesys: 7000, toTeams: 3000, rate: 40, kills: 24 },
+  full: { customers: 500, toGenesys: 7000, toTeams: 3000, rate: 20, kills: 24 },
 }
 const PROFILE_NAME = process.env.FAULTS_PROFILE ?? 'ci'
 const PROFILE = PROFILES[PROFILE_NAME]!
@@ -114,7 +114,8 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     await eventually(
       'a Graph subscription per chat',
       async () => ((await w.graph('/subscriptions')) as unknown[]).length === PROFILE.customers,
-      60_000,
+      // Each subscription is created through the validation handshake, one after the other.
+      60_000 + PROFILE.customers * 1000,
     ).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${context()}`)
     })
@@ -248,7 +249,7 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     await eventually(
       'every message on the other side',
       async () => (await report()).missing.length === 0,
-      Math.max(120_000, streamMs),
+      Math.max(120_000, 2 * streamMs),
     ).catch(async (error: unknown) => {
       const r = await report()
       throw new Error(
@@ -324,5 +325,5 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
     expect(final.missing, details).toEqual([])
     expect(final.doubles, details).toEqual([])
     expect(final.outOfOrder, details).toEqual([])
-  }, 900_000)
+  }, 3_600_000)
 })

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.faults.test.ts'],
-    testTimeout: 900_000,
+    testTimeout: 3_600_000,
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: false,
