@@ -62,9 +62,14 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
    * A subscription at Graph for this resource and URL that we have no record of: the answer to
    * an earlier create was lost (timeout). Graph allows one per app and chat, so adopt it.
    */
-  async function adopt(resource: string, now: Date, signal?: AbortSignal) {
+  async function adopt(
+    resource: string,
+    now: Date,
+    listed: () => ReturnType<GraphClient['listSubscriptions']>,
+    signal?: AbortSignal,
+  ) {
     const norm = (r: string | null | undefined) => (r ?? '').replace(/^\/+/, '').toLowerCase()
-    const remote = await graph.listSubscriptions(signal)
+    const remote = await listed()
     const found = remote.find(
       (r) =>
         norm(r.resource) === norm(resource) && r.notificationUrl === hookUrl(NOTIFICATIONS_PATH),
@@ -126,11 +131,19 @@ export function createSubscriptionKeeper(options: SubscriptionKeeperOptions) {
           log.warn({ err: error }, 'graph subscription upkeep failed')
         }
       }
+      // Graph's list is read once per pass, not once per missing subscription (500 chats).
+      let remote: ReturnType<GraphClient['listSubscriptions']> | undefined
+      const listed = () =>
+        (remote ??= graph.listSubscriptions(signal).catch((error: unknown) => {
+          remote = undefined
+          throw error
+        }))
       for (const resource of desired) {
         const sub = existing.find((s) => s.resource === resource)
         if (!sub) {
           await attempt(
-            async () => (await adopt(resource, now, signal)) ?? create(resource, now, signal),
+            async () =>
+              (await adopt(resource, now, listed, signal)) ?? create(resource, now, signal),
           )
         } else if (
           sub.expiresAt.getTime() - now.getTime() <=
