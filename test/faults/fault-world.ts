@@ -110,10 +110,10 @@ export async function startFaultWorld(options: FaultWorldOptions) {
     // A supervisor (systemd's Restart=always): a process that exits by itself (e.g. started while
     // PostgreSQL restarts) is started again after a second; each such exit is recorded.
     let closing = false
-    const crashes: Array<{ name: string; atMs: number; code: number | null }> = []
+    const crashes: Array<{ name: string; atMs: number; code: number | null; last: string }> = []
     for (const p of processes) {
       p.process.onCrash(({ code }) => {
-        crashes.push({ name: p.name, atMs: Date.now(), code })
+        crashes.push({ name: p.name, atMs: Date.now(), code, last: p.process.tail(3) })
         setTimeout(() => {
           if (!closing && !p.process.running) p.process.start()
         }, 1000).unref()

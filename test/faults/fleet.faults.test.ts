@@ -94,7 +94,8 @@ describe(`fleet under faults (${PROFILE_NAME} profile)`, () => {
       seed,
       env: {
         CXB_LIMITS__GENESYS_PER_MINUTE: '100000000',
-        CXB_SUBSCRIPTIONS__CATCH_UP_INTERVAL_MS: '15000',
+        // A sweep lists every chat once (one Graph call each, within Graph's 20/s): 5/s at most.
+        CXB_SUBSCRIPTIONS__CATCH_UP_INTERVAL_MS: String(Math.max(15_000, PROFILE.customers * 200)),
         CXB_QUEUE__STOP_GRACE_MS: '2000',
         // Reordered by up to ~1 s below; retries, restarts and serial webhook delivery add seconds.
         CXB_ORDERING__RESEQUENCE_WINDOW_MS: '8000',
