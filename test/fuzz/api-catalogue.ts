@@ -3,7 +3,7 @@ import { API_SCOPES } from '../../src/core/model/account.ts'
 import { accountAdmin } from '../../src/flows/admin/accounts.ts'
 import type { Endpoint } from './endpoint.ts'
 import type { FuzzBridge } from './fuzz-bridge.ts'
-import { type FuzzRequest, headerOf } from './fuzz-request.ts'
+import { type FuzzRequest, headersOf } from './fuzz-request.ts'
 
 export interface ApiCatalogue {
   readonly endpoints: readonly Endpoint[]
@@ -62,7 +62,7 @@ export async function buildApiCatalogue(bridge: FuzzBridge): Promise<ApiCatalogu
   const eventsCursor = await cursor(`/api/v1/integrations/${ids[0]}/events?take=1`)
 
   const genuine = (request: FuzzRequest) =>
-    /^Bearer +(\S+)\s*$/i.exec(headerOf(request, 'authorization') ?? '')?.[1] === key
+    headersOf(request, 'authorization').some((v) => /^Bearer +(\S+)\s*$/i.exec(v)?.[1] === key)
   const request = (method: string, url: string, body?: object): FuzzRequest => ({
     method,
     url,

@@ -23,6 +23,18 @@ export function headerOf(request: FuzzRequest, name: string): string | undefined
   return undefined
 }
 
+/**
+ * Every value of header `name` in any letter case, trimmed. A request may carry several variants
+ * (`AUTHORIZATION` and `authorization`): which one the server sees depends on the transport
+ * (inject keeps the last), so an oracle asking "could this be genuine?" looks at all of them.
+ */
+export function headersOf(request: FuzzRequest, name: string): string[] {
+  const wanted = name.toLowerCase()
+  return Object.entries(request.headers)
+    .filter(([key]) => key.toLowerCase() === wanted)
+    .map(([, value]) => value.replace(/^[ \t]+|[ \t]+$/g, ''))
+}
+
 /** A copy with header `name` set (replacing any case variant), or removed when undefined. */
 export function withHeader(
   request: FuzzRequest,
