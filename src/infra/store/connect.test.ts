@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
+import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 
+import { createTestPostgresDatabase } from '../../../test/support/postgres-database.ts'
 import { createTempDir, type TempDir } from '../../../test/support/temp-dir.ts'
 import { ConfigError } from '../../core/errors.ts'
 import { connect } from './connect.ts'
@@ -44,6 +46,40 @@ describe('connect', () => {
       expect(inTransaction).toEqual([{ x: 7 }])
     } finally {
       await db.destroy()
+    }
+  })
+
+  it('survives a PostgreSQL connection cut while a query runs on it (a server restart)', async () => {
+    const database = await createTestPostgresDatabase()
+    const { db } = connect(database.url)
+    const admin = new pg.Client({ connectionString: database.url })
+    try {
+      await admin.connect()
+      const running = sql`SELECT pg_sleep(10)`.execute(db)
+      running.catch(() => undefined)
+      for (let tries = 0; tries < 100; tries += 1) {
+        const { rowCount } = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'`,
+        )
+        if (rowCount) break
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      await expect(running).rejects.toThrow(/terminat/)
+      // The process is still here, and the pool opens a new connection (the dying one may be
+      // handed out once more before its socket closes).
+      let rows: unknown
+      for (let tries = 0; tries < 5 && rows === undefined; tries += 1) {
+        rows = await sql<{ one: number }>`SELECT 1 AS one`
+          .execute(db)
+          .then((r) => r.rows)
+          .catch(() => undefined)
+      }
+      expect(rows).toEqual([{ one: 1 }])
+    } finally {
+      await admin.end()
+      await db.destroy()
+      await database.drop()
     }
   })
 })

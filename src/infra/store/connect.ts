@@ -31,6 +31,12 @@ export function connect(url: string, log?: Logger): Connection {
     const pool = new pg.Pool({ connectionString: url, max: 10 })
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', (error) => log?.warn({ err: error.message }, 'postgres idle client error'))
+    // A connection that drops while a query holds the client (PostgreSQL restarting) emits 'error'
+    // on it, where pg-pool listens only while the client is idle: with nobody listening that ended
+    // the process. The query fails on its own, and the pool drops the client on release.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => log?.warn({ err: error.message }, 'postgres connection lost')),
+    )
     return { dialect: 'postgres', db: new Kysely({ dialect: new PostgresDialect({ pool }) }) }
   }
   throw new ConfigError('store.url', 'expected sqlite:<path>, sqlite::memory: or postgres://…')
