@@ -5,9 +5,9 @@ import { type ResponderDeps, responderSecret } from '../shared/responder-deps.ts
 import { sseEvents } from '../shared/sse.ts'
 import {
   type HttpStream,
-  mediaTypeOf,
   openStream,
   parseJsonOr,
+  readByMediaType,
   readText,
 } from '../shared/stream-request.ts'
 import { errorFromStreamEvent, quotaExhausted, rateLimitWaitMs } from './errors.ts'
@@ -79,11 +79,12 @@ async function* readAnswer(
   stream: HttpStream,
   host: string,
 ): AsyncGenerator<string, ResponderFinish> {
-  const mediaType = mediaTypeOf(stream)
-  if (mediaType === 'text/event-stream') return yield* readEvents(stream, host)
-  if (mediaType === 'application/json') return yield* readWhole(stream, host)
-  await stream.close()
-  throw unreadable(host, 'content-type')
+  return yield* readByMediaType(
+    stream,
+    host,
+    { 'text/event-stream': readEvents, 'application/json': readWhole },
+    unreadable,
+  )
 }
 
 /** `data:` events of `chat.completion.chunk` objects up to `data: [DONE]`. */

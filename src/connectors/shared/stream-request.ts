@@ -294,6 +294,26 @@ export function mediaTypeOf(stream: HttpStream): string {
   return (stream.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()
 }
 
+/** Reads an answer of one kind (a media type) into text deltas and how the answer finished. */
+export type AnswerReader<F> = (stream: HttpStream, host: string) => AsyncGenerator<string, F>
+
+/**
+ * Hands the stream to the reader for its media type; any other type closes the stream and
+ * throws `unreadable(host, 'content-type')`.
+ */
+export async function* readByMediaType<F>(
+  stream: HttpStream,
+  host: string,
+  readers: Readonly<Record<string, AnswerReader<F>>>,
+  unreadable: (host: string, reason: string) => Error,
+): AsyncGenerator<string, F> {
+  const mediaType = mediaTypeOf(stream)
+  const reader = Object.hasOwn(readers, mediaType) ? readers[mediaType] : undefined
+  if (reader) return yield* reader(stream, host)
+  await stream.close()
+  throw unreadable(host, 'content-type')
+}
+
 /** The whole body as UTF-8 text (within the request's `maxResponseBytes`). */
 export async function readText(stream: HttpStream): Promise<string> {
   const parts: Uint8Array[] = []

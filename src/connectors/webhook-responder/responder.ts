@@ -4,9 +4,9 @@ import { remoteReply } from '../shared/remote-reply.ts'
 import { type ResponderDeps, responderSecret } from '../shared/responder-deps.ts'
 import {
   type HttpStream,
-  mediaTypeOf,
   openStream,
   parseJsonOr,
+  readByMediaType,
   readText,
 } from '../shared/stream-request.ts'
 import { textLines } from '../shared/text-lines.ts'
@@ -81,11 +81,12 @@ async function* readAnswer(
     await stream.close()
     return 'none'
   }
-  const mediaType = mediaTypeOf(stream)
-  if (mediaType === 'application/json') return yield* readJson(stream, host)
-  if (mediaType === 'application/x-ndjson') return yield* readLines(stream, host)
-  await stream.close()
-  throw unreadable(host, 'content-type')
+  return yield* readByMediaType(
+    stream,
+    host,
+    { 'application/json': readJson, 'application/x-ndjson': readLines },
+    unreadable,
+  )
 }
 
 async function* readJson(

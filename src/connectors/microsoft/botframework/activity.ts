@@ -1,5 +1,7 @@
 import { z } from 'zod'
 
+import { InvalidInputError } from '../../../core/errors.ts'
+
 /**
  * The parts of a Bot Framework Activity the bridge reads
  * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference#activity-object).
@@ -74,6 +76,24 @@ export const activitySchema = z
   .loose()
 
 export type Activity = z.infer<typeof activitySchema>
+
+/** A messaging endpoint's body as an Activity; not JSON or malformed → InvalidInputError (400). */
+export function parseActivity(rawBody: Buffer): Activity {
+  let json: unknown
+  try {
+    json = JSON.parse(rawBody.toString('utf8'))
+  } catch {
+    throw new InvalidInputError('activity is not JSON')
+  }
+  const parsed = activitySchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new InvalidInputError('activity is malformed', {
+      details: { path: issue?.path.join('.') ?? '', problem: issue?.message ?? 'invalid' },
+    })
+  }
+  return parsed.data
+}
 export type ChannelAccount = z.infer<typeof channelAccount>
 export type ActivityAttachment = z.infer<typeof attachment>
 export type MentionEntity = z.infer<typeof mentionEntity>

@@ -1,6 +1,6 @@
 import type { Clock } from '../../../core/ports/clock.ts'
 import type { HttpClient } from '../../shared/http.ts'
-import { createJwtVerifier, type JwtVerifier } from '../identity/index.ts'
+import { jwtVerifiers } from '../identity/index.ts'
 import type { SignedTokenVerifier } from './validation-tokens.ts'
 
 /**
@@ -11,14 +11,9 @@ export function graphTokenVerifiers(deps: {
   readonly http: HttpClient
   readonly clock: Clock
 }): (openIdMetadataUrl: string) => SignedTokenVerifier {
-  const verifiers = new Map<string, JwtVerifier>()
+  const verifierFor = jwtVerifiers(deps)
   return (openIdMetadataUrl) => {
-    let verifier = verifiers.get(openIdMetadataUrl)
-    if (!verifier) {
-      verifier = createJwtVerifier({ openIdMetadataUrl, http: deps.http, clock: deps.clock })
-      verifiers.set(openIdMetadataUrl, verifier)
-    }
-    const jwt = verifier
+    const jwt = verifierFor(openIdMetadataUrl)
     return async (token, expect) => (await jwt.verify(token, expect)).claims
   }
 }

@@ -29,6 +29,25 @@ export interface JwtVerifierOptions {
   readonly minKeyRefetchMs?: number
 }
 
+/**
+ * One verifier (and so one key cache) per OpenID metadata URL, made on first use and shared by
+ * every integration that names the URL.
+ */
+export function jwtVerifiers(deps: {
+  readonly http: HttpClient
+  readonly clock: Clock
+}): (openIdMetadataUrl: string) => JwtVerifier {
+  const verifiers = new Map<string, JwtVerifier>()
+  return (openIdMetadataUrl) => {
+    let verifier = verifiers.get(openIdMetadataUrl)
+    if (!verifier) {
+      verifier = createJwtVerifier({ openIdMetadataUrl, http: deps.http, clock: deps.clock })
+      verifiers.set(openIdMetadataUrl, verifier)
+    }
+    return verifier
+  }
+}
+
 /** "Industry-standard clock-skew is 5 minutes" (Bot Framework connector authentication docs). */
 const clockToleranceSeconds = 5 * 60
 

@@ -1,9 +1,9 @@
-import { AuthenticationError, InvalidInputError } from '../../../core/errors.ts'
+import { AuthenticationError } from '../../../core/errors.ts'
 import type { WebhookRoute } from '../../../core/ports/connector.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
-import { activitySchema } from '../botframework/activity.ts'
+import { parseActivity } from '../botframework/activity.ts'
 import { verifyConnectorRequest } from '../botframework/inbound-auth.ts'
-import { createJwtVerifier, type JwtVerifier } from '../identity/jwt.ts'
+import { jwtVerifiers } from '../identity/jwt.ts'
 import { botActivityToEnvelopes } from './from-activity.ts'
 import { teamsBotSettings } from './settings.ts'
 
@@ -14,16 +14,7 @@ import { teamsBotSettings } from './settings.ts'
  * delivery it has no answer to within about 15 s.
  */
 export function teamsBotWebhook(deps: ConnectorDeps): WebhookRoute {
-  const verifiers = new Map<string, JwtVerifier>()
-  const verifierFor = (openIdMetadataUrl: string) => {
-    let verifier = verifiers.get(openIdMetadataUrl)
-    if (!verifier) {
-      verifier = createJwtVerifier({ openIdMetadataUrl, http: deps.http, clock: deps.clock })
-      verifiers.set(openIdMetadataUrl, verifier)
-    }
-    return verifier
-  }
-
+  const verifierFor = jwtVerifiers(deps)
   return {
     name: 'teams-bot',
     path: '/messages',
@@ -38,20 +29,7 @@ export function teamsBotWebhook(deps: ConnectorDeps): WebhookRoute {
       )
     },
     async parse(req, integration) {
-      let json: unknown
-      try {
-        json = JSON.parse(req.rawBody.toString('utf8'))
-      } catch {
-        throw new InvalidInputError('activity is not JSON')
-      }
-      const parsed = activitySchema.safeParse(json)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new InvalidInputError('activity is malformed', {
-          details: { path: issue?.path.join('.') ?? '', problem: issue?.message ?? 'invalid' },
-        })
-      }
-      return botActivityToEnvelopes(parsed.data, integration.id, deps.clock.now())
+      return botActivityToEnvelopes(parseActivity(req.rawBody), integration.id, deps.clock.now())
     },
   }
 }
