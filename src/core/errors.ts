@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'REMOTE_AMBIGUOUS'
   | 'POLICY_REFUSED'
   | 'CONFIG_INVALID'
+  | 'UNAVAILABLE'
   | 'UNEXPECTED'
 
 export abstract class BridgeError extends Error {
@@ -133,6 +134,39 @@ export class RemoteRejectedError extends BridgeError {
     super(message, options)
     this.status = options?.status
   }
+}
+
+/** The bridge's own store, queue or cache is unreachable (restarting, failing over). Retried. */
+export class UnavailableError extends BridgeError {
+  readonly code = 'UNAVAILABLE'
+  override readonly retryable = true
+}
+
+/** Node's codes for a connection refused, cut or timed out. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+])
+/** pg's own errors for a connection lost mid-query or at connect, which carry no code. */
+const CONNECTION_MESSAGES =
+  /^Connection terminated|^timeout exceeded when trying to connect|^Client (has encountered a connection error|was closed) and is not queryable/
+
+/**
+ * An error of a dependency's connection rather than of the request: a network code, a PostgreSQL
+ * connection exception (SQLSTATE class 08), a server shutting down or starting up (57P01-57P03,
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html), or pg's connection-lost errors.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  if (typeof code === 'string') {
+    if (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code))
+      return true
+  }
+  return CONNECTION_MESSAGES.test(error.message)
 }
 
 /** A bug in cx-bridge. Logged at error with its stack. */

@@ -93,6 +93,29 @@ describe('problem+json at the edge', () => {
     }
   })
 
+  it('answers a lost connection to the store or queue with 503 and Retry-After, logged at warn', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    })
+    const shuttingDown = Object.assign(
+      new Error('terminating connection due to administrator command'),
+      {
+        code: '57P01',
+      },
+    )
+    for (const error of [refused, shuttingDown, new Error('Connection terminated unexpectedly')]) {
+      logged.length = 0
+      const app = await throwing(error)
+      const response = await app.inject({ method: 'POST', url: '/x' })
+      expect(response.statusCode).toBe(503)
+      expect(response.headers['retry-after']).toBe('1')
+      expect(response.json()).toMatchObject({ status: 503, code: 'UNAVAILABLE' })
+      expect(response.body).not.toMatch(/5432|administrator/)
+      expect(logged.map((l) => l.level)).toEqual(['warn'])
+      await app.close()
+    }
+  })
+
   it('logs a refused request at info, not error', async () => {
     logged.length = 0
     const app = await throwing(new InvalidInputError('bad'))

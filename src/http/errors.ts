@@ -8,6 +8,8 @@ import {
   type ErrorCode,
   InvalidInputError,
   isBridgeError,
+  isConnectionLoss,
+  UnavailableError,
 } from '../core/errors.ts'
 import type { Logger } from '../core/ports/logger.ts'
 
@@ -26,6 +28,7 @@ export const statusForCode: Record<ErrorCode, number> = {
   REMOTE_REJECTED: 502,
   REMOTE_AUTH: 502,
   REMOTE_AMBIGUOUS: 504,
+  UNAVAILABLE: 503,
   UNEXPECTED: 500,
 }
 
@@ -164,6 +167,13 @@ export function errorHandler(log: Logger) {
     if (fastifyProblem) {
       log.info({ reqId: request.id, status: fastifyProblem.status }, 'request refused')
       return sendProblem(reply, fastifyProblem)
+    }
+    if (isConnectionLoss(error)) {
+      // The store or queue is restarting: a 503 asks the load balancer and the remote to try
+      // again, where a 500 reads as a bug.
+      log.warn({ reqId: request.id, err: error.message }, 'dependency unavailable')
+      void reply.header('retry-after', '1')
+      return sendProblem(reply, problemFor(new UnavailableError('a dependency is unavailable')))
     }
     log.error({ reqId: request.id, err: error }, 'unexpected error')
     return sendProblem(reply, {

@@ -13,6 +13,7 @@ export function levelForError(error: unknown): ErrorLogLevel {
     case 'CONFIG_INVALID':
       return 'error'
     case 'REMOTE_UNAVAILABLE':
+    case 'UNAVAILABLE':
     case 'REMOTE_AMBIGUOUS':
     case 'REMOTE_AUTH':
     case 'REMOTE_REJECTED':
