@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -32,12 +32,26 @@ function postgresBin(): string {
 
 const asRoot = process.getuid?.() === 0
 
-/** Runs a PostgreSQL binary, as `postgres` when this process is root. */
-function pgExec(bin: string, args: readonly string[]): string {
-  const [command, argv] = asRoot
+/** A PostgreSQL binary's command line, as `postgres` when this process is root. */
+function pgCommand(bin: string, args: readonly string[]): [string, string[]] {
+  return asRoot
     ? ['runuser', ['-u', 'postgres', '--', join(postgresBin(), bin), ...args]]
     : [join(postgresBin(), bin), [...args]]
+}
+
+function pgExec(bin: string, args: readonly string[]): string {
+  const [command, argv] = pgCommand(bin, args)
   return execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+/** pgExec without blocking the event loop: the caller keeps serving (a load balancer) meanwhile. */
+function pgExecAsync(bin: string, args: readonly string[]): Promise<string> {
+  const [command, argv] = pgCommand(bin, args)
+  return new Promise((resolve, reject) =>
+    execFile(command, argv, { encoding: 'utf8' }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  )
 }
 
 export interface PrivatePostgres {
@@ -47,7 +61,7 @@ export interface PrivatePostgres {
   /** Creates a database and answers its URL. */
   createDatabase(name: string): Promise<string>
   /** A fast restart: every connection is cut, the server is back when this resolves. */
-  restart(): void
+  restart(): Promise<void>
   stop(): void
 }
 
@@ -69,8 +83,17 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     '-c max_connections=300',
     '-c shared_buffers=64MB',
   ].join(' ')
-  const ctl = (args: string[]) =>
-    pgExec('pg_ctl', ['-D', data, '-l', join(data, 'server.log'), '-w', '-t', '60', ...args])
+  const ctlArgs = (args: string[]) => [
+    '-D',
+    data,
+    '-l',
+    join(data, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    ...args,
+  ]
+  const ctl = (args: string[]) => pgExec('pg_ctl', ctlArgs(args))
   ctl(['-o', options, 'start'])
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   return {
@@ -87,7 +110,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
-    restart: () => ctl(['-m', 'fast', '-o', options, 'restart']),
+    // Not execFileSync: the fault suite's load balancer runs in the calling process, and a
+    // blocked event loop froze every webhook for the whole restart.
+    restart: async () => {
+      await pgExecAsync('pg_ctl', ctlArgs(['-m', 'fast', '-o', options, 'restart']))
+    },
     stop: () => {
       try {
         ctl(['-m', 'immediate', 'stop'])
