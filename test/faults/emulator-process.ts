@@ -32,8 +32,11 @@ const emulators = await startDemoEmulators(
   options.bridgeUrl,
   {},
   {
-    // Retries soon and often: a web process killed mid-request is back within seconds.
-    genesysWebhook: { retryDelayMs: 500, maxRetries: 120, timeoutMs: 5_000, reorderHoldMs: 1_000 },
+    // Genesys's own schedule (the emulator's defaults: 10 s timeout, 5 retries 5 s apart,
+    // https://developer.genesys.cloud/commdigital/digital/openmessaging/validate.html), so the
+    // suite sees the delays a deployment sees; the load balancer, not fast retries, covers a
+    // web process killed mid-request.
+    genesysWebhook: { retryDelayMs: 5_000, maxRetries: 5, timeoutMs: 10_000, reorderHoldMs: 1_000 },
     graphDelivery: { retryBaseMs: 500, retryMaxDelayMs: 5_000 },
     seed: options.seed,
   },
