@@ -24,9 +24,10 @@ export class DedupeKeys {
            created_on timestamptz NOT NULL)`,
       )
     } catch (error) {
-      // Two processes creating it at once: one wins, the other sees the type or table appear.
+      // Two processes creating it at once: one wins, the other sees the type or table appear
+      // (a unique violation in pg_type, "relation already exists" or "type already exists").
       const code = (error as { code?: string }).code
-      if (code !== '23505' && code !== '42P07') throw error
+      if (code !== '23505' && code !== '42P07' && code !== '42710') throw error
     }
   }
 
