@@ -35,7 +35,35 @@ export async function channelAuthorization(
   }
   if (fault === 'badSignature') return `Bearer ${await signWithStrangerKey(claims)}`
   const keySet = fault === 'entraKey' ? 'entra' : 'botframework'
-  return `Bearer ${await ctx.identity.signJwt(claims, { keySet })}`
+  if (fault !== undefined) return `Bearer ${await ctx.identity.signJwt(claims, { keySet })}`
+  return `Bearer ${await reusedToken(ctx, botAppId, claims)}`
+}
+
+/**
+ * The channel signs a token once and puts it on every activity for the same bot until it nears
+ * its expiry, as a token issuer does (botbuilder keeps its own outbound token until about five
+ * minutes before `exp`): one signature an hour per bot, not one per activity.
+ */
+const REUSE_MARGIN_SECONDS = 5 * 60
+const issued = new WeakMap<BotFrameworkContext, Map<string, { token: string; exp: number }>>()
+
+async function reusedToken(
+  ctx: BotFrameworkContext,
+  botAppId: string,
+  claims: Record<string, unknown>,
+): Promise<string> {
+  let byKey = issued.get(ctx)
+  if (!byKey) issued.set(ctx, (byKey = new Map()))
+  const key = `${botAppId}\n${ctx.serviceUrl}`
+  const now = ctx.clock.nowSeconds()
+  const held = byKey.get(key)
+  // The clock may move back in tests: a token from the future is not reused either.
+  if (held && held.exp - REUSE_MARGIN_SECONDS > now && held.exp - CHANNEL_TOKEN_SECONDS <= now) {
+    return held.token
+  }
+  const token = await ctx.identity.signJwt(claims, { keySet: 'botframework' })
+  byKey.set(key, { token, exp: claims['exp'] as number })
+  return token
 }
 
 let stranger: CryptoKey | undefined
