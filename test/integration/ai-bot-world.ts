@@ -53,7 +53,12 @@ export const EVE = {
  * API creates the bot integration. One clock, real time plus an offset, is shared by the bridge
  * and the emulators, so expiries are tested by moving it forward.
  */
-export async function startAiBotWorld() {
+export async function startAiBotWorld(
+  options: {
+    /** Every activity the bot sends, updates or deletes, as the Teams emulator records it. */
+    readonly onBotActivity?: (conversationId: string, activity: unknown) => void
+  } = {},
+) {
   const clock = new EmulatorClock()
   const bridgeClock: Clock = {
     now: () => clock.now(),
@@ -70,7 +75,12 @@ export async function startAiBotWorld() {
       displayName: u.name,
     })),
   })
-  const teams = await startBotFrameworkEmulator({ clock, identity, bots: [] })
+  const teams = await startBotFrameworkEmulator({
+    clock,
+    identity,
+    bots: [],
+    ...(options.onBotActivity ? { onBotActivity: options.onBotActivity } : {}),
+  })
   const openai = await startOpenAiEmulator({ clock, models: ['gpt-4o-mini'] })
   const dataDir = mkdtempSync(join(tmpdir(), 'cxb-ai-bot-'))
   const trustedHosts = [identity.url, teams.url, openai.url].map((u) => new URL(u).host)
