@@ -46,6 +46,12 @@ describe('loadConfig environment overlay', () => {
     expect(config.secrets.keyFile).toBeUndefined()
   })
 
+  it("leaves the launcher's V8 flags to the launcher (the bridge starts with them set)", () => {
+    expect(() => loadConfig({ env: { CXB_V8_FLAGS: '' } })).not.toThrow()
+    expect(() => loadConfig({ env: { CXB_V8_FLAGS: '--optimize-for-size' } })).not.toThrow()
+    expect(() => loadConfig({ env: { CXB_V8_FLAG: '' } })).toThrow(/v8Flag/)
+  })
+
   it('names the variable of a bad value', () => {
     expect(() => loadConfig({ env: { CXB_HTTP__PORT: '70000' } })).toThrow(/CXB_HTTP__PORT/)
   })

@@ -63,8 +63,11 @@ function readJsonFile(file: string): object {
   }
 }
 
-/** Read by the secrets master key loader itself, never part of the configuration. */
-const MASTER_KEY_VARIABLES = new Set(['CXB_SECRETS_KEY', 'CXB_SECRETS_KEY_FILE'])
+/**
+ * Not configuration: the master key is read by the secrets loader itself, and the V8 flags by the
+ * launcher (src/cli/cx-bridge) before Node starts.
+ */
+const NOT_CONFIG_VARIABLES = new Set(['CXB_SECRETS_KEY', 'CXB_SECRETS_KEY_FILE', 'CXB_V8_FLAGS'])
 
 /**
  * CXB_A__B_C=value → { a: { bC: value } }, values parsed as JSON when they look like it. A key
@@ -74,7 +77,7 @@ const MASTER_KEY_VARIABLES = new Set(['CXB_SECRETS_KEY', 'CXB_SECRETS_KEY_FILE']
 export function envOverlay(env: NodeJS.ProcessEnv): object {
   const out: Record<string, unknown> = {}
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith(PREFIX) || raw === undefined || MASTER_KEY_VARIABLES.has(name)) continue
+    if (!name.startsWith(PREFIX) || raw === undefined || NOT_CONFIG_VARIABLES.has(name)) continue
     let key = name.slice(PREFIX.length)
     let value: string = raw
     if (key.endsWith('_FILE') && !configPaths().has(key.split('__').map(camel).join('.'))) {
