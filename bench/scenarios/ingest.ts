@@ -21,6 +21,11 @@ export interface IngestOptions {
 
 export interface IngestResult {
   readonly bare: { closed: LoadResult; open: LoadResult }
+  /**
+   * The floor of any durable acknowledgement here: node:http + a SQLite WAL append per turn +
+   * fdatasync before the 202 (bench/load/durable-server.ts), closed loop only.
+   */
+  readonly durableFloor: { closed: LoadResult; cpuMicrosPerAck: number }
   readonly bridge: { closed: LoadResult; open: LoadResult }
   /** Bridge 2xx per second / bare 2xx per second, same connections. */
   readonly ratio: number
@@ -49,6 +54,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
 
   const bareChild = spawnNode('bench/load/bare-server.ts', [], { keepStdout: true })
   const { port: barePort } = await firstJsonLine<{ port: number }>(bareChild)
+  const floorChild = spawnNode('bench/load/durable-server.ts', [options.dataDir], {
+    keepStdout: true,
+  })
+  const { port: floorPort } = await firstJsonLine<{ port: number }>(floorChild)
   const bridge = await startBridgeProcess({
     command: 'serve',
     dataDir: options.dataDir,
@@ -82,6 +91,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     const bareCpuMicrosPerAck =
       ((cpuSeconds(bareChild.pid!) - bareCpuBefore) * 1e6) / bareClosed.okTotal
     const bare = { closed: bareClosed, open: await load(bareUrl, 'open') }
+    const floorCpuBefore = cpuSeconds(floorChild.pid!)
+    const floorClosed = await load(`http://127.0.0.1:${floorPort}${path}`, 'closed')
+    const durableFloor = {
+      closed: floorClosed,
+      cpuMicrosPerAck: ((cpuSeconds(floorChild.pid!) - floorCpuBefore) * 1e6) / floorClosed.okTotal,
+    }
+    await stopChild(floorChild)
     const cpuBefore = bridge.cpuSeconds()
     const bridgeClosed = await load(bridgeUrl, 'closed')
     const bridgeCpuMicrosPerAck = ((bridge.cpuSeconds() - cpuBefore) * 1e6) / bridgeClosed.okTotal
@@ -90,6 +106,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
     await bridge.stop()
     return {
       bare,
+      durableFloor,
       bridge: { closed: bridgeClosed, open: bridgeOpen },
       ratio: bridgeClosed.okPerSecond / bare.closed.okPerSecond,
       storedJobs: countJobs(join(options.dataDir, 'queue.db')),
@@ -101,6 +118,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
   } finally {
     await bridge.stop()
     await stopChild(bareChild)
+    await stopChild(floorChild)
   }
 }
 
