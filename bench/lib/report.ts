@@ -77,7 +77,9 @@ export function formatReport(r: BenchResults): string {
     )
   }
   if (r.aiBot) {
-    lines.push('5. AI bot: time to the first streamed token in Teams (1:1, 4 users in parallel)')
+    lines.push(
+      '5. AI bot: time to the first streamed token in Teams (1:1, 4 users in parallel, each on its own schedule)',
+    )
     for (const run of r.aiBot.runs) {
       lines.push(
         `  model's first token after ${int(run.modelFirstTokenMs)} ms:`,
