@@ -105,8 +105,8 @@ if (only.has('latency') || only.has('goodput') || only.has('memory')) {
 if (only.has('aibot')) {
   log('running 5. AI bot: time to the first streamed token …')
   results.aiBot = await runAiBotFirstToken({
-    users: 4,
-    turnsPerUser: 15,
+    users: 8,
+    turnsPerUser: 25,
     modelFirstTokenMs: [1_500, 0],
   })
 }

@@ -78,7 +78,7 @@ export function formatReport(r: BenchResults): string {
   }
   if (r.aiBot) {
     lines.push(
-      '5. AI bot: time to the first streamed token in Teams (1:1, 4 users in parallel, each on its own schedule)',
+      `5. AI bot: time to the first streamed token in Teams (1:1, ${r.aiBot.users} users in parallel, each on its own schedule)`,
     )
     for (const run of r.aiBot.runs) {
       lines.push(

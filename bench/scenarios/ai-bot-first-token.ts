@@ -15,6 +15,7 @@ export interface FirstTokenRun {
 }
 
 export interface FirstTokenResult {
+  readonly users: number
   readonly runs: readonly FirstTokenRun[]
 }
 
@@ -65,7 +66,7 @@ export async function runAiBotFirstToken(options: {
         addedP99Ms: summarize(bridge).p99 - summarize(direct).p99,
       })
     }
-    return { runs }
+    return { users: options.users, runs }
   } finally {
     await world.close()
   }
@@ -124,7 +125,7 @@ async function bridgeFirstTokens(
         const conversationId = (said.activity.conversation as { id: string }).id
         const first = await firstTexts.after(conversationId, sentAt)
         if (i >= 0) samples.push(first - sentAt)
-        await world.idle()
+        await firstTexts.finalAfter(conversationId, sentAt)
         // Teams: at most one streaming request a second; the next turn starts a new stream.
         await new Promise((resolve) => setTimeout(resolve, TURN_CYCLE_MS))
       }
@@ -134,12 +135,14 @@ async function bridgeFirstTokens(
 }
 
 /**
- * When the first activity with model text (a streaming update or the message) reached Teams
- * (emulator time), told by the emulator's hook as it records each activity: no polling, which
- * would load the event loop the bridge shares with the emulators.
+ * What the Teams emulator recorded, told by its hook as it records each activity (no polling of
+ * its records or of the queue, which would load the event loop the bridge shares): when model
+ * text first reached a conversation (a streaming update or the message), and when a reply ended
+ * (a message: the stream's final, or the one message of an unstreamed reply).
  */
 class FirstModelTexts {
-  readonly #latest = new Map<string, number[]>()
+  readonly #texts = new Map<string, number[]>()
+  readonly #finals = new Map<string, number[]>()
   readonly #waiters = new Map<string, Array<() => void>>()
 
   seen(conversationId: string, activity: unknown): void {
@@ -153,16 +156,26 @@ class FirstModelTexts {
     const modelText =
       (a.type === 'typing' && info?.streamType === 'streaming') || a.type === 'message'
     if (!modelText || !a.text || !a.timestamp) return
-    const times = this.#latest.get(conversationId) ?? []
-    times.push(Date.parse(a.timestamp))
-    this.#latest.set(conversationId, times)
+    const at = Date.parse(a.timestamp)
+    push(this.#texts, conversationId, at)
+    if (a.type === 'message') push(this.#finals, conversationId, at)
     for (const wake of this.#waiters.get(conversationId)?.splice(0) ?? []) wake()
   }
 
-  async after(conversationId: string, since: number): Promise<number> {
+  /** When model text first reached the conversation at or after `since`. */
+  after(conversationId: string, since: number): Promise<number> {
+    return this.#wait(this.#texts, conversationId, since)
+  }
+
+  /** When a reply ended in the conversation at or after `since`. */
+  finalAfter(conversationId: string, since: number): Promise<number> {
+    return this.#wait(this.#finals, conversationId, since)
+  }
+
+  async #wait(times: Map<string, number[]>, conversationId: string, since: number) {
     const deadline = Date.now() + 30_000
     for (;;) {
-      const hit = this.#latest.get(conversationId)?.find((at) => at >= since)
+      const hit = times.get(conversationId)?.find((at) => at >= since)
       if (hit !== undefined) return hit
       if (Date.now() > deadline) throw new Error(`no streamed answer in ${conversationId}`)
       await new Promise<void>((resolve) => {
@@ -173,4 +186,10 @@ class FirstModelTexts {
       })
     }
   }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key) ?? []
+  list.push(value)
+  map.set(key, list)
 }
