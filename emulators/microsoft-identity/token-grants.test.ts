@@ -168,11 +168,12 @@ describe('client_credentials grant', () => {
   it('expired tokens fail verification (after 5 minutes of skew)', async () => {
     const { body } = await token(TENANT, cc())
     const accessToken = String(body['access_token'])
-    clock.advance(3599_000 + 299_000)
+    // Claims are whole seconds (iat rounds the issue time down): a second of margin each side.
+    clock.advance(3599_000 + 298_000)
     await expect(
       idp.verifyAccessToken(accessToken, 'https://graph.microsoft.com'),
     ).resolves.toBeDefined()
-    clock.advance(2_000)
+    clock.advance(3_000)
     await expect(idp.verifyAccessToken(accessToken, 'https://graph.microsoft.com')).rejects.toThrow(
       /exp/,
     )
