@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/ports/clock.ts'
 import type { RateBudget, RateLimiter } from '../../core/ports/rate-limiter.ts'
 import { budgetFor, type RateBudgets } from './budgets.ts'
-import { WaitLine } from './wait-line.ts'
+import { type Take, WaitLine } from './wait-line.ts'
 
 interface KeyState {
   readonly budget: RateBudget | undefined
@@ -36,7 +36,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Rate
         tokens: budget?.limit ?? 0,
         refilledAtMs: clock.nowMs(),
         pausedUntilMs: 0,
-        line: new WaitLine(clock, () => tryTake(created)),
+        line: new WaitLine(clock, (wanted) => tryTake(created, wanted)),
       }
       state = created
       keys.set(key, state)
@@ -44,19 +44,19 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions): Rate
     return state
   }
 
-  /** Takes a unit and returns 0, or returns the milliseconds until one may be taken. */
-  const tryTake = (state: KeyState): number => {
+  /** Takes up to `wanted` units; when fewer, also the milliseconds until one may be taken. */
+  const tryTake = (state: KeyState, wanted: number): Take => {
     const now = clock.nowMs()
     const paused = Math.max(0, state.pausedUntilMs - now)
+    if (paused > 0) return { granted: 0, waitMs: paused }
     const { budget } = state
-    if (!budget) return paused
+    if (!budget) return { granted: wanted, waitMs: 0 }
     const perMs = budget.limit / budget.intervalMs
     state.tokens = Math.min(budget.limit, state.tokens + (now - state.refilledAtMs) * perMs)
     state.refilledAtMs = now
-    const refill = state.tokens >= 1 ? 0 : Math.ceil((1 - state.tokens) / perMs)
-    const wait = Math.max(paused, refill)
-    if (wait === 0) state.tokens -= 1
-    return wait
+    const granted = Math.min(wanted, Math.floor(state.tokens))
+    state.tokens -= granted
+    return { granted, waitMs: granted < wanted ? Math.ceil((1 - state.tokens) / perMs) : 0 }
   }
 
   return {

@@ -9,28 +9,30 @@ local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
 `
 
 /**
- * KEYS[1] the key's hash; ARGV limit (0: no budget), intervalMs. Takes one unit and returns 0,
- * or returns the whole milliseconds (at least 1) until a try can succeed.
+ * KEYS[1] the key's hash; ARGV limit (0: no budget), intervalMs, wanted. Takes up to `wanted`
+ * units and returns { granted, wait }: wait is the whole milliseconds (at least 1) until a try can
+ * take one more, 0 when every unit wanted was granted.
  */
 export const TAKE = `${NOW}
+local wanted = tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'paused')
 local paused = tonumber(state[3]) or 0
-if paused > now then return math.max(1, math.ceil(paused - now)) end
+if paused > now then return {0, math.max(1, math.ceil(paused - now))} end
 local limit = tonumber(ARGV[1])
-if limit <= 0 then return 0 end
+if limit <= 0 then return {wanted, 0} end
 local interval = tonumber(ARGV[2])
 local tokens = tonumber(state[1]) or limit
 local at = tonumber(state[2]) or now
 tokens = math.min(limit, tokens + math.max(0, now - at) * limit / interval)
+local granted = math.min(wanted, math.floor(tokens))
+tokens = tokens - granted
 local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-else
+if granted < wanted then
   wait = math.max(1, math.ceil((1 - tokens) * interval / limit))
 end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', string.format('%.3f', now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(interval) + 1000)
-return wait
+return {granted, wait}
 `
 
 /** KEYS[1] the key's hash; ARGV retryAfterMs (fractions allowed). Never shortens a pause. */

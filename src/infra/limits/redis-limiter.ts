@@ -6,7 +6,7 @@ import { callRedis, type Redis } from '../redis/client.ts'
 import { luaScript } from '../redis/lua-script.ts'
 import { budgetFor, type RateBudgets } from './budgets.ts'
 import { PAUSE, TAKE } from './redis-limiter-scripts.ts'
-import { WaitLine } from './wait-line.ts'
+import { type Take, WaitLine } from './wait-line.ts'
 
 export interface RedisRateLimiterOptions {
   readonly redis: Redis
@@ -24,9 +24,9 @@ const pause = luaScript(PAUSE)
 
 /**
  * One token bucket per key for the whole fleet, kept in Redis and changed only by atomic Lua
- * scripts. In each process the callers of a key wait in one line (./wait-line.ts): its head asks
- * Redis, which either grants a unit or names the wait, and the line sleeps that long before
- * asking again, so a busy key costs at most one Redis call per process per granted unit. A pause
+ * scripts. In each process the callers of a key wait in one line (./wait-line.ts): one call asks
+ * Redis for a unit for every caller in the line and Redis grants what the bucket holds and names
+ * the wait for the rest, so a busy key costs one Redis call per process per batch of callers. A pause
  * is stored beside the bucket and holds every process.
  *
  * When Redis cannot be reached, `acquire` on a budgeted key fails with a retryable
@@ -46,12 +46,16 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     if (!line) {
       const budget = budgetFor(options.budgets, key)
       const args = [budget?.limit ?? 0, budget?.intervalMs ?? 0]
-      const tryTake = async () => {
+      const tryTake = async (wanted: number): Promise<Take> => {
         try {
-          return Number(await callRedis('rate limit', () => take(redis, [redisKey(key)], args)))
+          const [granted, waitMs] = (await callRedis('rate limit', () =>
+            take(redis, [redisKey(key)], [...args, wanted]),
+          )) as [number, number]
+          return { granted, waitMs }
         } catch (error) {
           // Without a budget there is nothing to overspend: only others' pauses go unseen.
-          if (!budget && error instanceof RemoteUnavailableError) return 0
+          if (!budget && error instanceof RemoteUnavailableError)
+            return { granted: wanted, waitMs: 0 }
           throw error
         }
       }

@@ -1,10 +1,15 @@
 import type { Clock } from '../../core/ports/clock.ts'
 
 /**
- * Takes one unit now and returns 0, or returns how many milliseconds to wait before trying
- * again. May be async (a round trip to Redis).
+ * Takes up to `wanted` units now: `granted` of them (0 to `wanted`), and when that is fewer,
+ * `waitMs` until trying again may take more. May be async (a round trip to Redis).
  */
-export type TryTake = () => number | Promise<number>
+export type TryTake = (wanted: number) => Take | Promise<Take>
+
+export interface Take {
+  readonly granted: number
+  readonly waitMs: number
+}
 
 interface Waiter {
   readonly resolve: () => void
@@ -14,9 +19,11 @@ interface Waiter {
 }
 
 /**
- * The callers waiting on one rate key in this process, served strictly in arrival order. Only
- * the head tries to take a unit; between tries the line sleeps for as long as `tryTake` said, so
- * waiting never polls. A failing `tryTake` rejects the head with its error and the line goes on.
+ * The callers waiting on one rate key in this process, served strictly in arrival order. One try
+ * at a time asks for a unit for everyone in the line and lets through as many as it got, from
+ * the head: callers arriving together cost one try (one Redis round trip), not one each. Between
+ * tries the line sleeps for as long as `tryTake` said, so waiting never polls. A failing
+ * `tryTake` rejects the head with its error and the line goes on.
  */
 export class WaitLine {
   readonly #clock: Clock
@@ -59,19 +66,18 @@ export class WaitLine {
     this.#pumping = true
     try {
       while (this.#queue.length > 0) {
-        let waitMs: number
+        let take: Take
         try {
-          waitMs = await this.#tryTake()
+          take = await this.#tryTake(this.#queue.length)
         } catch (error) {
           this.#settleHead((waiter) => waiter.reject(error))
           continue
         }
-        if (waitMs > 0) {
-          await this.#clock.sleep(waitMs)
-          continue
+        // Units granted for waiters who gave up while an async try was under way go unused.
+        for (let i = 0; i < take.granted; i += 1) this.#settleHead((waiter) => waiter.resolve())
+        if (take.granted === 0 || (this.#queue.length > 0 && take.waitMs > 0)) {
+          await this.#clock.sleep(Math.max(1, take.waitMs))
         }
-        // Had every waiter given up while an async try was under way, the unit goes unused.
-        this.#settleHead((waiter) => waiter.resolve())
       }
     } finally {
       this.#pumping = false
