@@ -28,18 +28,23 @@ export function connect(url: string, log?: Logger): Connection {
     return { dialect: 'sqlite', db: new Kysely({ dialect: sqliteDialect(url) }) }
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 })
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', (error) => log?.warn({ err: error.message }, 'postgres idle client error'))
-    // A connection that drops while a query holds the client (PostgreSQL restarting) emits 'error'
-    // on it, where pg-pool listens only while the client is idle: with nobody listening that ended
-    // the process. The query fails on its own, and the pool drops the client on release.
-    pool.on('connect', (client) =>
-      client.on('error', (error) => log?.warn({ err: error.message }, 'postgres connection lost')),
-    )
+    const pool = openPgPool(url, 10, log)
     return { dialect: 'postgres', db: new Kysely({ dialect: new PostgresDialect({ pool }) }) }
   }
   throw new ConfigError('store.url', 'expected sqlite:<path>, sqlite::memory: or postgres://…')
+}
+
+/** A pg pool whose lost connections never end the process (the next query reconnects). */
+export function openPgPool(url: string, max: number, log?: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max })
+  pool.on('error', (error) => log?.warn({ err: error.message }, 'postgres idle client error'))
+  // A connection that drops while a query holds the client (PostgreSQL restarting) emits 'error'
+  // on it, where pg-pool listens only while the client is idle: with nobody listening that ended
+  // the process. The query fails on its own, and the pool drops the client on release.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => log?.warn({ err: error.message }, 'postgres connection lost')),
+  )
+  return pool
 }
 
 function sqliteDialect(url: string): SqliteDialect {

@@ -6,6 +6,7 @@ import { toNewJob } from '../job-spec.ts'
 import type { DedupeKeys } from './dedupe-keys.ts'
 import { type JobData, retryLimitFor, singletonKeyFor } from './job-data.ts'
 import { nextJobId } from './job-ids.ts'
+import type { JobNotices } from './job-notices.ts'
 import type { JobReads } from './job-reads.ts'
 import { JOB_TIMING } from './queue-settings.ts'
 import { inTransaction } from './transaction.ts'
@@ -15,12 +16,31 @@ export interface EnqueueDeps {
   readonly queue: string
   readonly reads: JobReads
   readonly dedupe: DedupeKeys
+  readonly notices: JobNotices
 }
 
-interface Planned {
+/** A checked job with its id, ready for `enqueueJobs`. */
+export interface PlannedJob {
   readonly id: string
   readonly spec: JobSpec
   readonly data: JobData
+}
+
+/**
+ * Checks a spec (throwing InvalidInputError) and gives the job its id, which sorts in the order
+ * of these calls, so a caller's bad spec never fails a batch it shares with others.
+ */
+export function planJob(spec: JobSpec): PlannedJob {
+  const job = toNewJob(spec, 0)
+  const data: JobData = {
+    task: job.task,
+    payload: JSON.parse(job.payload) as JsonValue,
+    ...(spec.lane === undefined ? {} : { lane: spec.lane }),
+    ...(spec.dedupeKey === undefined ? {} : { dedupeKey: spec.dedupeKey }),
+    maxAttempts: job.maxAttempts,
+    claimOffset: 0,
+  }
+  return { id: nextJobId(), spec, data }
 }
 
 /**
@@ -31,20 +51,8 @@ interface Planned {
  */
 export async function enqueueJobs(
   deps: EnqueueDeps,
-  specs: readonly JobSpec[],
+  planned: readonly PlannedJob[],
 ): Promise<EnqueueResult[]> {
-  const planned = specs.map((spec): Planned => {
-    const job = toNewJob(spec, 0)
-    const data: JobData = {
-      task: job.task,
-      payload: JSON.parse(job.payload) as JsonValue,
-      ...(spec.lane === undefined ? {} : { lane: spec.lane }),
-      ...(spec.dedupeKey === undefined ? {} : { dedupeKey: spec.dedupeKey }),
-      maxAttempts: job.maxAttempts,
-      claimOffset: 0,
-    }
-    return { id: nextJobId(), spec, data }
-  })
   const firstWithKey = new Map<string, string>()
   for (const { id, spec } of planned) {
     if (spec.dedupeKey !== undefined && !firstWithKey.has(spec.dedupeKey)) {
@@ -83,6 +91,7 @@ export async function enqueueJobs(
     if (inserts.length > 0) {
       const ids = await deps.boss.insert(deps.queue, inserts, { db, returnId: true })
       if (ids?.length !== inserts.length) throw new Error('pg-boss did not store every job')
+      await deps.notices.announce(db)
     }
     return results
   })

@@ -13,17 +13,21 @@ import type { Logger } from '../../../core/ports/logger.ts'
 import { defaultBackoff } from '../backoff.ts'
 import { noopLogger } from '../noop-logger.ts'
 import { queueMetrics } from '../queue-metrics.ts'
+import { isDatabaseClock } from './database-clock.ts'
 import { DedupeKeys } from './dedupe-keys.ts'
-import { enqueueJobs } from './enqueue.ts'
+import { enqueueJobs, planJob, type PlannedJob } from './enqueue.ts'
 import { toJobInfo } from './job-data.ts'
 import { isJobId } from './job-ids.ts'
+import { JobNotices } from './job-notices.ts'
 import { JobReads } from './job-reads.ts'
+import { LaneHeads } from './lane-heads.ts'
 import type { PgBossQueueOptions } from './options.ts'
 import { PgBossWorker, type WorkerDeps } from './pg-boss-worker.ts'
 import { startPurge } from './purge.ts'
 import { QUEUE_NAME } from './queue-settings.ts'
 import { Settlements } from './settlements.ts'
 import { startBoss } from './start-boss.ts'
+import { WriteBatches } from './write-batches.ts'
 
 export type { PgBossQueueOptions } from './options.ts'
 
@@ -46,8 +50,13 @@ class PgBossQueue implements JobQueue {
   readonly #boss: PgBoss
   readonly #reads: JobReads
   readonly #dedupe: DedupeKeys
+  readonly #notices: JobNotices
+  readonly #enqueues: WriteBatches<PlannedJob, EnqueueResult>
   readonly #settlements: Settlements
-  readonly #workerDeps: WorkerDeps
+  readonly #workerDeps: Omit<WorkerDeps, 'heads'>
+  readonly #connectionString: string
+  readonly #schema: string
+  readonly #testClock: boolean
   readonly #purge: { stop(): Promise<void> }
   #worker: PgBossWorker | undefined
   /** Calls still using the pool: close() lets them finish, and idle() waits for enqueues. */
@@ -56,18 +65,31 @@ class PgBossQueue implements JobQueue {
 
   constructor(boss: PgBoss, schema: string, log: Logger, options: PgBossQueueOptions) {
     this.#boss = boss
+    this.#connectionString = options.connectionString
+    this.#schema = schema
+    this.#testClock = options.clock !== undefined && isDatabaseClock(options.clock)
     this.#reads = new JobReads(schema, QUEUE_NAME)
     this.#dedupe = new DedupeKeys(schema)
-    this.#settlements = new Settlements(boss, QUEUE_NAME, this.#reads)
+    this.#notices = new JobNotices(schema)
+    this.#settlements = new Settlements(boss, QUEUE_NAME, this.#reads, this.#notices)
     this.#workerDeps = {
       boss,
       queue: QUEUE_NAME,
       settlements: this.#settlements,
+      notices: this.#notices,
       log,
       metrics: queueMetrics(options.metrics),
       backoff: options.backoff ?? defaultBackoff,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
     }
+    const enqueueDeps = {
+      boss,
+      queue: QUEUE_NAME,
+      reads: this.#reads,
+      dedupe: this.#dedupe,
+      notices: this.#notices,
+    }
+    this.#enqueues = new WriteBatches((jobs) => enqueueJobs(enqueueDeps, jobs))
     const purgeDeps = { boss, queue: QUEUE_NAME, reads: this.#reads, dedupe: this.#dedupe, log }
     this.#purge = startPurge(purgeDeps, options)
   }
@@ -75,15 +97,14 @@ class PgBossQueue implements JobQueue {
   async enqueue(jobs: readonly JobSpec[]): Promise<EnqueueResult[]> {
     this.#assertOpen()
     if (jobs.length === 0) return []
-    const deps = { boss: this.#boss, queue: QUEUE_NAME, reads: this.#reads, dedupe: this.#dedupe }
     try {
-      return await this.#track(enqueueJobs(deps, jobs))
+      return await this.#track(this.#enqueues.submit(jobs.map(planJob)))
     } finally {
       this.#worker?.wake()
     }
   }
 
-  /** pg-boss has no cheaper durable write than its insert: accepting is enqueueing. */
+  /** Accepting is enqueueing: the enqueues of concurrent webhooks share one transaction. */
   async accept(jobs: readonly JobSpec[]): Promise<void> {
     await this.enqueue(jobs)
   }
@@ -91,7 +112,14 @@ class PgBossQueue implements JobQueue {
   work(handlers: Readonly<Record<string, JobHandler>>, options: WorkerOptions): void {
     this.#assertOpen()
     if (this.#worker) throw new Error('this queue is already working; call stop() first')
-    this.#worker = new PgBossWorker(this.#workerDeps, handlers, options.concurrency)
+    const heads = new LaneHeads({
+      connectionString: this.#connectionString,
+      schema: this.#schema,
+      queue: QUEUE_NAME,
+      log: this.#workerDeps.log,
+      testClock: this.#testClock,
+    })
+    this.#worker = new PgBossWorker({ ...this.#workerDeps, heads }, handlers, options.concurrency)
   }
 
   async stop(timeoutMs = DEFAULT_STOP_TIMEOUT_MS): Promise<void> {

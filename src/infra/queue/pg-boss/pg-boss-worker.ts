@@ -9,7 +9,9 @@ import { errorSummary } from '../error-summary.ts'
 import type { QueueMetrics } from '../queue-metrics.ts'
 import { startClaimHeartbeat } from './claim-heartbeat.ts'
 import { Doorbell } from './doorbell.ts'
-import { type JobData, toJob } from './job-data.ts'
+import { toJob } from './job-data.ts'
+import type { JobNotices } from './job-notices.ts'
+import type { LaneHeads } from './lane-heads.ts'
 import { classifyFailure, logOutcome, recordOutcome, type RunOutcome } from './outcomes.ts'
 import type { ClaimedJob, Settlements } from './settlements.ts'
 
@@ -17,6 +19,8 @@ export interface WorkerDeps {
   readonly boss: PgBoss
   readonly queue: string
   readonly settlements: Settlements
+  readonly heads: LaneHeads
+  readonly notices: JobNotices
   readonly log: Logger
   readonly metrics: QueueMetrics
   readonly backoff: BackoffOptions
@@ -45,9 +49,10 @@ class Run {
 }
 
 /**
- * Claims lane heads with pg-boss `fetch` up to `concurrency` (the `key_strict_fifo` fetch gives
- * out at most one job per lane across every process), runs their handlers and writes outcomes.
- * Rung awake by enqueues and finished jobs; polls `pollIntervalMs` otherwise.
+ * Claims lane heads up to `concurrency` (at most one job per lane across every process, as
+ * pg-boss's `key_strict_fifo` fetch: lane-heads.ts), runs their handlers and writes outcomes.
+ * Rung awake by this process's enqueues and finished jobs and by other processes' notices
+ * (job-notices.ts); polls `pollIntervalMs` otherwise.
  */
 export class PgBossWorker {
   readonly #deps: WorkerDeps
@@ -56,6 +61,7 @@ export class PgBossWorker {
   readonly #runs = new Map<string, Run>()
   readonly #bell = new Doorbell()
   readonly #heartbeat: { stop(): void }
+  readonly #listening: Promise<{ close(): Promise<void> } | undefined>
   readonly #loop: Promise<void>
   #stopping = false
 
@@ -72,6 +78,12 @@ export class PgBossWorker {
       deps.metrics.depth((await deps.boss.getQueue(deps.queue))?.queuedCount ?? 0)
     const held = () => [...this.#runs.values()].filter((run) => !run.detached && !run.settling)
     this.#heartbeat = startClaimHeartbeat(deps.boss, deps.queue, deps.log, held, reportDepth)
+    this.#listening = deps.notices
+      .listen(deps.boss, () => this.wake())
+      .catch((error: unknown) => {
+        deps.log.warn({ err: errorSummary(error) }, 'not listening for new jobs; polling only')
+        return undefined
+      })
     // Begins on a later tick, so no handler runs inside the caller's work() call.
     this.#loop = sleep(0).then(() => this.#poll())
   }
@@ -90,6 +102,8 @@ export class PgBossWorker {
     this.#stopping = true
     this.#bell.ring()
     await this.#loop
+    await (await this.#listening)?.close()
+    await this.#deps.heads.close()
     const grace = new AbortController()
     const allDone = Promise.allSettled([...this.#runs.values()].map((run) => run.finished))
     const inTime = await Promise.race([
@@ -118,10 +132,7 @@ export class PgBossWorker {
       const free = this.#slots - this.#runs.size
       if (free > 0) {
         try {
-          const claimed = await this.#deps.boss.fetch<JobData>(this.#deps.queue, {
-            batchSize: free,
-            includeMetadata: true,
-          })
+          const claimed = await this.#deps.heads.claim(free)
           for (const job of claimed) this.#begin(new Run(job))
         } catch (error) {
           this.#deps.log.error({ err: errorSummary(error) }, 'job claim failed')

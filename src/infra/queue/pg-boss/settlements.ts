@@ -3,8 +3,10 @@ import type { Db, JobAttempt, PgBoss } from 'pg-boss'
 import { ConflictError, NotFoundError } from '../../../core/errors.ts'
 import { type BossJobRow, claimsOf, type JobOutput, retryLimitFor, stateOf } from './job-data.ts'
 import { isJobId } from './job-ids.ts'
+import type { JobNotices } from './job-notices.ts'
 import type { JobReads } from './job-reads.ts'
 import { inTransaction } from './transaction.ts'
+import { WriteBatches } from './write-batches.ts'
 
 /** A job as `fetch({ includeMetadata: true })` hands it out. */
 export interface ClaimedJob extends BossJobRow {
@@ -20,16 +22,38 @@ export class Settlements {
   readonly #boss: PgBoss
   readonly #queue: string
   readonly #reads: JobReads
+  readonly #notices: JobNotices
+  readonly #dones = new WriteBatches<ClaimedJob, boolean>((jobs) => this.#completeAll(jobs))
 
-  constructor(boss: PgBoss, queue: string, reads: JobReads) {
+  constructor(boss: PgBoss, queue: string, reads: JobReads, notices: JobNotices) {
     this.#boss = boss
     this.#queue = queue
     this.#reads = reads
+    this.#notices = notices
   }
 
   /** Done; the last error of an earlier attempt stays readable. */
   async done(job: ClaimedJob): Promise<boolean> {
-    return affected(await this.#boss.complete(this.#queue, claimOf(job), keptOutput(job)))
+    const [completed] = await this.#dones.submit([job])
+    return completed!
+  }
+
+  /** First attempts (no output to keep) in one statement; the others one by one. */
+  async #completeAll(jobs: readonly ClaimedJob[]): Promise<boolean[]> {
+    const fresh = jobs.filter((job) => keptOutput(job) === null)
+    const settled = new Set<string>()
+    if (fresh.length > 0) {
+      const response = await this.#boss.complete(this.#queue, fresh.map(claimOf), null)
+      // pg-boss answers the ids it settled at run time; its type declares an empty interface.
+      for (const id of (response as { settled?: string[] }).settled ?? []) settled.add(id)
+    }
+    for (const job of jobs) {
+      if (keptOutput(job) === null) continue
+      if (affected(await this.#boss.complete(this.#queue, claimOf(job), keptOutput(job)))) {
+        settled.add(job.id)
+      }
+    }
+    return jobs.map((job) => settled.has(job.id))
   }
 
   /** Back to the head of its lane (pg-boss `retry` holds the key), due after `delayMs`. */
@@ -84,6 +108,7 @@ export class Settlements {
       }
       const data = { ...job.data, claimOffset: job.data.claimOffset + 1 }
       await this.#update(db, job.id, data, job.retryLimit + 1)
+      await this.#notices.announce(db)
       return true
     })
   }
@@ -97,6 +122,7 @@ export class Settlements {
       const claims = claimsOf(row)
       const data = { ...row.data, claimOffset: claims }
       await this.#update(db, id, data, retryLimitFor(row.data.maxAttempts, claims))
+      await this.#notices.announce(db)
     })
   }
 
@@ -105,6 +131,7 @@ export class Settlements {
     await inTransaction(this.#boss, async (db) => {
       await this.#require(db, id, ['parked'])
       await this.#cancel(db, id)
+      await this.#notices.announce(db)
     })
   }
 
