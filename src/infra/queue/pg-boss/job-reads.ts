@@ -8,7 +8,8 @@ const COLUMNS = `id, data, state, retry_count AS "retryCount", started_on AS "st
 
 /**
  * Reads of pg-boss's job table (its schema is public: pgboss.io documents SQL use from other
- * runtimes). Writes go through pg-boss's API. `schema` is validated before it gets here.
+ * runtimes). Writes go through pg-boss's API, except the claim (lane-heads.ts). `schema` is
+ * validated before it gets here.
  */
 export class JobReads {
   readonly #schema: string
