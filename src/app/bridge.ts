@@ -25,6 +25,7 @@ import { serviceAccountLoginRoutes } from '../http/auth/service-account-login.ts
 import { buildHttpServer, buildOpsServer } from '../http/server.ts'
 import type { WebhookConnector } from '../http/webhooks/plugin.ts'
 import { serveBlob } from '../infra/blob/local-disk.ts'
+import { uuidV7 } from '../infra/ids/uuid-v7.ts'
 import { createCircuitBreaker } from '../infra/limits/circuit-breaker.ts'
 import { aiBotComposition } from './ai-bot.ts'
 import { createClientRegistry } from './clients.ts'
@@ -155,6 +156,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           log,
           // Webhook lookups and opened clients of a changed or deleted integration go at once.
           onChanged: (id) => clients.invalidate(id),
+          newId: () => uuidV7(clock.nowMs()),
         }),
       },
       plugins: [

@@ -15,6 +15,7 @@ import { integrationAdmin } from '../../src/flows/admin/integrations.ts'
 import { requireAdmin } from '../../src/http/admin/auth.ts'
 import { buildHttpServer } from '../../src/http/server.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
+import { uuidV7 } from '../../src/infra/ids/uuid-v7.ts'
 import { createLogger } from '../../src/infra/logging/create-logger.ts'
 import { createPrometheusMetrics } from '../../src/infra/metrics/prometheus.ts'
 import { openSqliteQueue } from '../../src/infra/queue/sqlite-queue.ts'
@@ -103,6 +104,7 @@ export async function startApiHarness(
         clock,
         log,
         onChanged: (id) => changed.push(id),
+        newId: () => uuidV7(clock.nowMs()),
       }),
     },
   })

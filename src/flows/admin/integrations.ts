@@ -33,6 +33,11 @@ export interface IntegrationAdminDeps {
   readonly log: Logger
   /** Told after an integration changed or was deleted: drop cached clients and lookups. */
   readonly onChanged?: (id: IntegrationId) => void
+  /**
+   * New integration ids. Lists sort by creation time, then id: ids that sort in the order they
+   * were made (UUIDv7) keep two creations of one millisecond in order.
+   */
+  readonly newId: () => string
 }
 
 export interface NewManagedIntegration {
@@ -170,7 +175,7 @@ export function integrationAdmin(deps: IntegrationAdminDeps) {
     async create(principal: Principal, input: NewManagedIntegration): Promise<IntegrationView> {
       requireScope(principal, 'integrations:write')
       const kind = kindOf(input.kind)
-      const id = crypto.randomUUID() as IntegrationId
+      const id = deps.newId() as IntegrationId
       const prepared = prepareSettings(kind, id, {}, input.settings)
       await writeSecrets(prepared)
       let created: Integration
