@@ -41,6 +41,7 @@ export async function runAiBotFirstToken(options: {
   const firstTexts = new FirstModelTexts()
   const world = await startAiBotWorld({
     onBotActivity: (conversationId, activity) => firstTexts.seen(conversationId, activity),
+    keepLogs: false,
   })
   try {
     await world.createBot({ stream: true })

@@ -57,6 +57,11 @@ export async function startAiBotWorld(
   options: {
     /** Every activity the bot sends, updates or deletes, as the Teams emulator records it. */
     readonly onBotActivity?: (conversationId: string, activity: unknown) => void
+    /**
+     * Keep every log line for `logs` (default). A benchmark writes the lines as a deployment
+     * does but drops them, so a run's growing log does not weigh on the process it measures.
+     */
+    readonly keepLogs?: boolean
   } = {},
 ) {
   const clock = new EmulatorClock()
@@ -117,7 +122,7 @@ export async function startAiBotWorld(
     level: (process.env.TEST_LOG_LEVEL ?? 'info') as 'info',
     destination: new Writable({
       write(chunk, _encoding, done) {
-        logs.push(String(chunk))
+        if (options.keepLogs !== false) logs.push(String(chunk))
         done()
       },
     }),
