@@ -77,4 +77,39 @@ describe('GroupCommit', () => {
     failSync = true
     await expect(commit.submit([2])).rejects.toThrow('fsync failed')
   })
+
+  it('tells afterWrite once the batch is written, before it is durable; callers still wait', async () => {
+    let makeDurable: (() => void) | undefined
+    const events: string[] = []
+    const commit = new GroupCommit<number, number>(
+      (items) => {
+        events.push('write')
+        return [...items]
+      },
+      {
+        durable: () => new Promise<void>((resolve) => (makeDurable = resolve)),
+        afterWrite: () => events.push('afterWrite'),
+        afterCommit: () => events.push('afterCommit'),
+      },
+    )
+    const pending = commit.submit([1]).then((r) => (events.push('resolved'), r))
+    commit.flush()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(events).toEqual(['write', 'afterWrite'])
+    makeDurable?.()
+    expect(await pending).toEqual([1])
+    expect(events).toEqual(['write', 'afterWrite', 'afterCommit', 'resolved'])
+  })
+
+  it('does not tell afterWrite of a batch whose write failed', async () => {
+    let afterWrites = 0
+    const commit = new GroupCommit<number, number>(
+      () => {
+        throw new Error('disk full')
+      },
+      { afterWrite: () => (afterWrites += 1) },
+    )
+    await expect(commit.submit([1])).rejects.toThrow('disk full')
+    expect(afterWrites).toBe(0)
+  })
 })

@@ -7,6 +7,11 @@ interface Waiter<I, O> {
 export interface GroupCommitOptions {
   /** Runs once a batch's results are handed out (e.g. wake the worker). */
   readonly afterCommit?: () => void
+  /**
+   * Runs once a batch is written, before it is durable: work that follows from the rows (a
+   * worker claiming them) may start while the fsync runs, and callers still wait for it.
+   */
+  readonly afterWrite?: () => void
   /** Resolves once the batch just written is durable (the WAL fsync); callers wait for it. */
   readonly durable?: () => Promise<void>
 }
@@ -21,6 +26,7 @@ export interface GroupCommitOptions {
 export class GroupCommit<I, O> {
   readonly #write: (items: readonly I[]) => O[]
   readonly #afterCommit: () => void
+  readonly #afterWrite: () => void
   readonly #durable: (() => Promise<void>) | undefined
   #waiting: Waiter<I, O>[] = []
   #scheduled: NodeJS.Immediate | undefined
@@ -28,6 +34,7 @@ export class GroupCommit<I, O> {
   constructor(write: (items: readonly I[]) => O[], options: GroupCommitOptions = {}) {
     this.#write = write
     this.#afterCommit = options.afterCommit ?? (() => {})
+    this.#afterWrite = options.afterWrite ?? (() => {})
     this.#durable = options.durable
   }
 
@@ -56,6 +63,7 @@ export class GroupCommit<I, O> {
       for (const waiter of batch) waiter.reject(error)
       return
     }
+    this.#afterWrite()
     if (!this.#durable) {
       this.#handOut(batch, results)
       return

@@ -84,7 +84,11 @@ class SqliteQueue implements JobQueue {
         this.#table.accept(jobs, clock.nowMs())
         return jobs.map(() => undefined)
       },
-      { durable: () => this.#wal.sync(), afterCommit: () => this.#worker?.wake() },
+      // The worker may start on accepted jobs while their fsync runs; the webhook's 2xx still
+      // waits for it. A power loss before the fsync loses the job and its 2xx together (the
+      // remote delivers again), as it may the store's own NORMAL-synced writes after any job
+      // (docs/architecture.md, "Work starts before the fsync").
+      { durable: () => this.#wal.sync(), afterWrite: () => this.#worker?.wake() },
     )
     const metrics = queueMetrics(options.metrics)
     this.#workerDeps = {
