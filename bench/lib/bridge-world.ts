@@ -69,19 +69,7 @@ export async function openBridgeWorld(options: {
       await bridge.stop()
       bridge = await start(name, limits)
     },
-    customerSays(customer, text) {
-      const message = emulators.graph.control.userSends({
-        chatId: customer.chatId,
-        userId: customer.id,
-        text,
-      })
-      return {
-        text,
-        sender: customer.id,
-        createdMs: Date.parse(message.createdDateTime),
-        remoteId: message.id,
-      }
-    },
+    customerSays: (customer, text) => customerSays(emulators, customer, text),
     async close() {
       await bridge.stop()
       await emulators.close()
@@ -97,7 +85,26 @@ export async function warmUp(world: BridgeWorld, tag: string): Promise<void> {
   if (!ok) throw new Error(`warm-up ${tag}: not every message reached Genesys within 60 s`)
 }
 
-async function waitForSubscriptions(emulators: DemoEmulators, count: number): Promise<void> {
+/** A customer writes in their Teams chat; the Graph emulator notifies the bridge. */
+export function customerSays(
+  emulators: DemoEmulators,
+  customer: Customer,
+  text: string,
+): SentMessage {
+  const message = emulators.graph.control.userSends({
+    chatId: customer.chatId,
+    userId: customer.id,
+    text,
+  })
+  return {
+    text,
+    sender: customer.id,
+    createdMs: Date.parse(message.createdDateTime),
+    remoteId: message.id,
+  }
+}
+
+export async function waitForSubscriptions(emulators: DemoEmulators, count: number): Promise<void> {
   const deadline = Date.now() + 60_000
   while (emulators.graph.control.subscriptions().length < count) {
     if (Date.now() > deadline) throw new Error(`the bridge did not subscribe to ${count} chats`)

@@ -8,7 +8,7 @@ import {
   startPrivateRedis,
 } from '../../test/support/private-services.ts'
 import { type BridgeProcess, startBridgeProcess } from './bridge-process.ts'
-import type { BridgeWorld } from './bridge-world.ts'
+import { type BridgeWorld, customerSays, waitForSubscriptions } from './bridge-world.ts'
 import { addCustomers, bridgeConfig, freePort, seedDataDir, startEmulators } from './world.ts'
 
 /**
@@ -62,11 +62,7 @@ export async function openFleetWorld(options: {
       }),
     )
   }
-  const deadline = Date.now() + 60_000
-  while (emulators.graph.control.subscriptions().length < customers.length) {
-    if (Date.now() > deadline) throw new Error('the fleet did not subscribe to every chat')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await waitForSubscriptions(emulators, customers.length)
   const web = processes[0]!
   return {
     emulators,
@@ -80,19 +76,7 @@ export async function openFleetWorld(options: {
       stop: async () => void (await Promise.all(processes.map((p) => p.stop()))),
     },
     restart: () => Promise.reject(new Error('a fleet world is not restarted')),
-    customerSays(customer, text) {
-      const message = emulators.graph.control.userSends({
-        chatId: customer.chatId,
-        userId: customer.id,
-        text,
-      })
-      return {
-        text,
-        sender: customer.id,
-        createdMs: Date.parse(message.createdDateTime),
-        remoteId: message.id,
-      }
-    },
+    customerSays: (customer, text) => customerSays(emulators, customer, text),
     async close() {
       await Promise.all(processes.map((p) => p.stop()))
       await emulators.close()

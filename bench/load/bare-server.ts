@@ -5,6 +5,8 @@
  */
 import { createServer } from 'node:http'
 
+import { serveAsChild } from './serve-child.ts'
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = []
   req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -17,10 +19,4 @@ const server = createServer((req, res) => {
     }
   })
 })
-server.keepAliveTimeout = 65_000
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  process.stdout.write(`${JSON.stringify({ port })}\n`)
-})
-process.once('SIGTERM', () => server.close(() => process.exit(0)))
+serveAsChild(server)

@@ -11,6 +11,8 @@ import { join } from 'node:path'
 
 import Database from 'better-sqlite3'
 
+import { serveAsChild } from './serve-child.ts'
+
 const file = join(process.argv[2] ?? '.', 'durable-floor.db')
 const db = new Database(file)
 db.pragma('journal_mode = WAL')
@@ -65,10 +67,4 @@ const server = createServer((req, res) => {
     }
   })
 })
-server.keepAliveTimeout = 65_000
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  process.stdout.write(`${JSON.stringify({ port })}\n`)
-})
-process.once('SIGTERM', () => server.close(() => process.exit(0)))
+serveAsChild(server)
