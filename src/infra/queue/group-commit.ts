@@ -1,8 +1,4 @@
-interface Waiter<I, O> {
-  readonly items: readonly I[]
-  readonly resolve: (results: O[]) => void
-  readonly reject: (error: unknown) => void
-}
+import { type BatchWaiter, handOut, rejectAll } from './batch-waiters.ts'
 
 export interface GroupCommitOptions {
   /** Runs once a batch's results are handed out (e.g. wake the worker). */
@@ -28,7 +24,7 @@ export class GroupCommit<I, O> {
   readonly #afterCommit: () => void
   readonly #afterWrite: () => void
   readonly #durable: (() => Promise<void>) | undefined
-  #waiting: Waiter<I, O>[] = []
+  #waiting: BatchWaiter<I, O>[] = []
   #scheduled: NodeJS.Immediate | undefined
 
   constructor(write: (items: readonly I[]) => O[], options: GroupCommitOptions = {}) {
@@ -60,7 +56,7 @@ export class GroupCommit<I, O> {
     try {
       results = this.#write(batch.flatMap((w) => w.items))
     } catch (error) {
-      for (const waiter of batch) waiter.reject(error)
+      rejectAll(batch, error)
       return
     }
     this.#afterWrite()
@@ -70,18 +66,12 @@ export class GroupCommit<I, O> {
     }
     this.#durable().then(
       () => this.#handOut(batch, results),
-      (error: unknown) => {
-        for (const waiter of batch) waiter.reject(error)
-      },
+      (error: unknown) => rejectAll(batch, error),
     )
   }
 
-  #handOut(batch: readonly Waiter<I, O>[], results: readonly O[]): void {
-    let offset = 0
-    for (const waiter of batch) {
-      waiter.resolve(results.slice(offset, offset + waiter.items.length))
-      offset += waiter.items.length
-    }
+  #handOut(batch: readonly BatchWaiter<I, O>[], results: readonly O[]): void {
+    handOut(batch, results)
     this.#afterCommit()
   }
 }

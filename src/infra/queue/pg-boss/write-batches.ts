@@ -1,8 +1,4 @@
-interface Waiter<I, O> {
-  readonly items: readonly I[]
-  readonly resolve: (results: O[]) => void
-  readonly reject: (error: unknown) => void
-}
+import { type BatchWaiter, handOut, rejectAll } from '../batch-waiters.ts'
 
 /**
  * Group commit for an asynchronous write (an enqueue transaction, completing jobs): one write at
@@ -13,7 +9,7 @@ interface Waiter<I, O> {
  */
 export class WriteBatches<I, O> {
   readonly #write: (items: readonly I[]) => Promise<O[]>
-  #waiting: Waiter<I, O>[] = []
+  #waiting: BatchWaiter<I, O>[] = []
   #writing = false
 
   constructor(write: (items: readonly I[]) => Promise<O[]>) {
@@ -34,14 +30,9 @@ export class WriteBatches<I, O> {
         const batch = this.#waiting
         this.#waiting = []
         try {
-          const results = await this.#write(batch.flatMap((waiter) => waiter.items))
-          let offset = 0
-          for (const waiter of batch) {
-            waiter.resolve(results.slice(offset, offset + waiter.items.length))
-            offset += waiter.items.length
-          }
+          handOut(batch, await this.#write(batch.flatMap((waiter) => waiter.items)))
         } catch (error) {
-          for (const waiter of batch) waiter.reject(error)
+          rejectAll(batch, error)
         }
       }
     } finally {
