@@ -3,6 +3,8 @@ import { dirname } from 'node:path'
 
 import Database from 'better-sqlite3'
 
+import { useServicePragmas } from '../sqlite/pragmas.ts'
+
 const SCHEMA_VERSION = 2
 
 /** States that hold a lane: only the oldest of these in a lane may run. */
@@ -65,9 +67,7 @@ export function openQueueDatabase(path: string): Database.Database {
   const db = new Database(path)
   // NORMAL: commits are not fsynced on the event loop; enqueues wait for `WalSync` instead, so
   // an acknowledged job survives power loss, not only a crash (wal-sync.ts).
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.pragma('busy_timeout = 5000')
+  useServicePragmas(db)
   const version = db.pragma('user_version', { simple: true }) as number
   if (version > SCHEMA_VERSION) {
     db.close()

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createTestPostgresDatabase } from '../../../test/support/postgres-database.ts'
 import { createTempDir, type TempDir } from '../../../test/support/temp-dir.ts'
 import { ConfigError } from '../../core/errors.ts'
+import { PAGE_CACHE_KIB } from '../sqlite/pragmas.ts'
 import { connect } from './connect.ts'
 
 describe('connect', () => {
@@ -27,6 +28,8 @@ describe('connect', () => {
       expect(await pragma('synchronous')).toBe(1) // NORMAL: the queue's FULL enqueue is what acknowledges
       expect(await pragma('foreign_keys')).toBe(1)
       expect(await pragma('busy_timeout')).toBe(5000)
+      // better-sqlite3's own default is 16 MB per connection (memory benchmark)
+      expect(await pragma('cache_size')).toBe(-PAGE_CACHE_KIB)
     } finally {
       await db.destroy()
     }

@@ -12,6 +12,7 @@ import pg from 'pg'
 
 import { ConfigError } from '../../core/errors.ts'
 import type { Logger } from '../../core/ports/logger.ts'
+import { useServicePragmas } from '../sqlite/pragmas.ts'
 import type { SqlDialect } from './codec.ts'
 import type { Database } from './schema.ts'
 
@@ -58,9 +59,7 @@ function sqliteDialect(url: string): SqliteDialect {
   // made durable by the queue's own FULL commit; the store's writes follow from a queued job,
   // which runs again (idempotently) if a power loss took them back. Syncing every store write
   // cost four fsyncs per forwarded message on the event loop (docs/benchmarks.md).
-  database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = NORMAL')
-  database.pragma('busy_timeout = 5000')
+  useServicePragmas(database)
   database.pragma('foreign_keys = ON')
   return new SqliteDialect({ database: withStatementCache(database) })
 }
