@@ -22,8 +22,12 @@ describe('customer chat with rich (encrypted) Graph notifications', () => {
     })
     await eventually('message in Genesys', () => s.genesys.control.received().length === 1)
     expect(s.genesys.control.received()[0]!.text).toBe('sealed hello')
-    const rich = s.graph.control.deliveries().filter((d) => d.kind === 'notification')
-    expect(JSON.stringify(rich[0]!.payload)).toContain('encryptedContent')
+    // The emulator records a delivery once the bridge answered, which may come after the
+    // message reached Genesys (the worker starts before the acknowledging fsync ends).
+    const rich = await eventually('the notification delivery recorded', () =>
+      s.graph.control.deliveries().find((d) => d.kind === 'notification'),
+    )
+    expect(JSON.stringify(rich?.payload)).toContain('encryptedContent')
   })
 
   it('strips quoted replies when the route says so', async () => {

@@ -70,14 +70,19 @@ async function open(
     verify: deps.tokenVerifier(validationTokenMetadataUrl(settings)),
   })
   const key = await privateKeyOf(settings, deps.secrets)
-  return body.value.map((item) => {
-    if (!item.encryptedContent) return { item }
-    const certId = settings.notifications.encryptionCertificateId
-    if (certId && item.encryptedContent.encryptionCertificateId !== certId) {
+  const certId = settings.notifications.encryptionCertificateId
+  for (const item of rich) {
+    if (certId && item.encryptedContent?.encryptionCertificateId !== certId) {
       throw new AuthenticationError('rich notification was encrypted for another certificate')
     }
-    return { item, resource: decryptRichContent(item.encryptedContent, key) }
-  })
+  }
+  return Promise.all(
+    body.value.map(async (item) =>
+      item.encryptedContent
+        ? { item, resource: await decryptRichContent(item.encryptedContent, key) }
+        : { item },
+    ),
+  )
 }
 
 function parseBody(raw: Buffer) {
