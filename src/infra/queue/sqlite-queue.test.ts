@@ -142,6 +142,45 @@ describe('openSqliteQueue', () => {
     expect(recorded.some(([kind, name]) => kind === 'set' && name === 'cxb_queue_depth')).toBe(true)
   })
 
+  it('runs one job at a time in a lane when an old failed job is retried while the next runs', async () => {
+    const queue = open()
+    const log: string[] = []
+    let releaseB: () => void = () => {}
+    const bRunning = new Promise<void>((started) => {
+      queue.work(
+        {
+          step: async (job) => {
+            const name = job.payload as string
+            log.push(`start ${name}`)
+            if (name === 'F' && !log.includes('end B')) throw new RemoteRejectedError('no')
+            // B holds the lane until released.
+            if (name === 'B') {
+              started()
+              await new Promise<void>((resolve) => (releaseB = resolve))
+            }
+            log.push(`end ${name}`)
+          },
+        },
+        { concurrency: 4 },
+      )
+    })
+    const failed = await firstId(queue.enqueue([{ task: 'step', payload: 'F', lane: 'L' }]))
+    await queue.idle()
+    expect(await queue.get(failed)).toMatchObject({ state: 'failed' })
+    await queue.enqueue([
+      { task: 'step', payload: 'A', lane: 'L' },
+      { task: 'step', payload: 'B', lane: 'L' },
+    ])
+    await bRunning
+    // F is older than B: it takes the lane's head back, but must wait for B to finish.
+    await queue.retry(failed)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(log.filter((line) => line === 'start F')).toHaveLength(1)
+    releaseB()
+    await queue.idle()
+    expect(log).toEqual(['start F', 'start A', 'end A', 'start B', 'end B', 'start F', 'end F'])
+  })
+
   it('rejects a bad spec without failing the other callers of the same batch', async () => {
     const queue = open()
     const [good, bad] = await Promise.allSettled([
