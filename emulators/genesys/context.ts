@@ -15,6 +15,11 @@ export interface Limits {
   readonly customAttributesMaxBytes: number
   /** `request.bytes.max` 512000 (https://developer.genesys.cloud/organization/organization/limits#platform-api). */
   readonly requestBytesMax: number
+  /**
+   * Message ids per `messages/bulk` request. The SDK docs name no maximum; 100 is the platform
+   * API's usual page size, so a client that batches by it works either way. [UNVERIFIED]
+   */
+  readonly bulkMessageIdsMax: number
 }
 
 /** Everything a route needs, built once by `startGenesysEmulator`. */

@@ -10,6 +10,7 @@ import { registerEmailRoutes } from './routes/emails.ts'
 import { sendError } from './routes/errors.ts'
 import { registerInboundEventReceiptRoutes } from './routes/inbound-event-receipt.ts'
 import { registerInboundMessageRoute } from './routes/inbound-message.ts'
+import { registerMessageConversationRoutes } from './routes/message-conversation.ts'
 import { registerOauthRoutes } from './routes/oauth.ts'
 import { registerPresenceRoutes } from './routes/presence.ts'
 import { OutageBook } from './state/outages.ts'
@@ -65,6 +66,7 @@ export async function startGenesysEmulator(
       textMaxLength: 4000,
       customAttributesMaxBytes: 2048,
       requestBytesMax: 512_000,
+      bulkMessageIdsMax: 100,
       ...options.limits,
     },
     baseUrl: () => baseUrl,
@@ -74,6 +76,7 @@ export async function startGenesysEmulator(
   registerOauthRoutes(app, ctx)
   registerInboundMessageRoute(app, ctx)
   registerInboundEventReceiptRoutes(app, ctx)
+  registerMessageConversationRoutes(app, ctx)
   registerPresenceRoutes(app, ctx)
   registerEmailRoutes(app, ctx)
   registerDownloadRoutes(app, ctx)

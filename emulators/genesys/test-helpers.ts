@@ -74,6 +74,26 @@ export const inboundPath = (
   id = TEST_INTEGRATION_ID,
 ) => `${url}/api/v2/conversations/messages/${id}/inbound/open/${kind}`
 
+/**
+ * Sends one inbound message with `prefetchConversationId=true`; throws unless Genesys took it.
+ * Returns Genesys' answer (its message id, the conversation) and the `channel.messageId` sent.
+ */
+export async function sendPrefetched(
+  genesysUrl: string,
+  token: string,
+  fromId: string,
+  text: string,
+) {
+  const body = inboundMessage(fromId, text)
+  const url = `${inboundPath(genesysUrl, 'message')}?prefetchConversationId=true`
+  const response = await postJson(url, token, body)
+  if (response.status !== 200) {
+    throw new Error(`inbound message answered ${response.status}: ${await response.text()}`)
+  }
+  const answer = (await response.json()) as { id: string; conversationId: string }
+  return { ...answer, channelMessageId: body.channel.messageId }
+}
+
 export interface ReceivedWebhook {
   readonly headers: IncomingHttpHeaders
   readonly raw: Buffer

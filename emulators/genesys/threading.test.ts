@@ -3,9 +3,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
 import {
   getToken,
-  inboundMessage,
   inboundPath,
   postJson,
+  sendPrefetched,
   TEST_INTEGRATION_ID,
   testSeed,
 } from './test-helpers.ts'
@@ -19,12 +19,8 @@ beforeAll(async () => {
 })
 afterAll(() => genesys.close())
 
-async function send(fromId: string, text: string): Promise<string> {
-  const url = `${inboundPath(genesys.url, 'message')}?prefetchConversationId=true`
-  const response = await postJson(url, token, inboundMessage(fromId, text))
-  expect(response.status).toBe(200)
-  return ((await response.json()) as { conversationId: string }).conversationId
-}
+const send = async (fromId: string, text: string) =>
+  (await sendPrefetched(genesys.url, token, fromId, text)).conversationId
 
 test('messages from the same customer join one open conversation; others get their own', async () => {
   const first = await send('alice', 'one')

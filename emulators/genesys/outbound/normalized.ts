@@ -71,13 +71,15 @@ export function typingBody(input: {
 /**
  * Receipt for an accepted inbound message. Middlewares receive and ignore these (research §3.4);
  * the exact body was never captured, so this follows the OpenNormalizedMessage model with
- * `status: Published` ("Published" (Inbound), gildas/go-gcloudcx openmessaging_message_receipt.go).
+ * `status: Published` ("Published" (Inbound), gildas/go-gcloudcx openmessaging_message_receipt.go)
+ * and, as on every outbound payload, `conversationId`.
  */
 export function inboundReceiptBody(input: {
   inboundId: string
   channelMessageId?: string
   integration: IntegrationState
   customer: FromRecipient
+  conversationId: string
   time: string
 }): Record<string, unknown> {
   const base = channel(input.integration, input.customer, input.inboundId, input.time)
@@ -88,5 +90,7 @@ export function inboundReceiptBody(input: {
     status: 'Published',
     isFinalReceipt: true,
     direction: 'Inbound',
+    // Real outbound payloads carry the conversation (research §3.2, not in the SDK model).
+    conversationId: input.conversationId,
   }
 }

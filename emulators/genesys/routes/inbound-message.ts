@@ -47,6 +47,7 @@ function receiptFor(
     ...(record.channelMessageId !== undefined && { channelMessageId: record.channelMessageId }),
     integration,
     customer: record.from,
+    conversationId: record.conversationId,
     time: ctx.clock.now().toISOString(),
   })
   ctx.webhooks.enqueue({

@@ -5,6 +5,8 @@ import type { GenesysState } from './store.ts'
 /** Permissions the emulator checks (conversation:message:receive per the SDK docs, research §2.1). */
 export const ALL_PERMISSIONS = [
   'conversation:message:receive',
+  // Reading a message conversation back (routes/message-conversation.ts). [UNVERIFIED name]
+  'conversation:message:view',
   'conversation:email:create',
   'presence:presenceDefinition:view',
   'user:presence:view',
