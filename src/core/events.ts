@@ -46,6 +46,12 @@ export type InboundEvent =
       readonly remoteMessageId: string
       readonly status: ReceiptStatus
       readonly reason?: string
+      /**
+       * The backend's own id of the conversation the message landed in, set only on receipts of
+       * messages the bridge sent before it knew that conversation (its first message there):
+       * the evidence a resend after a crash looks for (docs/architecture.md, "Resends to Genesys").
+       */
+      readonly conversationRef?: string
     }
   /**
    * A bot conversation changed: members added or removed, the bot installed or uninstalled.

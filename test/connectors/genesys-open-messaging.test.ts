@@ -56,7 +56,8 @@ describe('Open Messaging client against the Genesys emulator', () => {
     expect(received).toHaveLength(1)
     expect(received[0]).toMatchObject({
       id: sent.remoteMessageId,
-      channelMessageId: 'teams:m-1',
+      // The customer's first message: no Genesys conversation known yet, so marked (ids.ts).
+      channelMessageId: 'teams:m-1~first',
       text: 'Hello from Teams',
       from: {
         id: '72f988bf-86f1-41af-91ab-2d7cd011db47:ef1c916a-3135-4417-ba27-8eb7bd084193',
@@ -96,7 +97,7 @@ describe('Open Messaging client against the Genesys emulator', () => {
 
     const received = genesys.control.received()
     expect(received.map((r) => r.channelMessageId)).toEqual([
-      'teams:long#1',
+      'teams:long#1~first',
       'teams:long#2',
       'teams:long#3',
     ])

@@ -24,15 +24,6 @@ export interface Kill {
   readonly exitedAtMs: number
 }
 
-/**
- * A send cut by SIGKILL after it left the bridge but before the bridge recorded the answer is
- * sent again on restart (neither Graph nor Open Messaging deduplicates). The first copy of such
- * an ambiguous double lands around a kill: before it, or just after it when the remote (in this
- * process) reads the request late; these margins leave room for a loaded machine.
- */
-const AMBIGUOUS_BEFORE_MS = 2000
-const AMBIGUOUS_AFTER_MS = 1000
-
 /** Text of a Teams message body the bridge posted (`<p>text</p>`). */
 const plain = (html: string) => html.replace(/<[^>]*>/g, '').trim()
 
@@ -104,23 +95,6 @@ export function compare(
     inOrder,
     firstArrivals: JSON.stringify(firstArrivals),
   }
-}
-
-/**
- * Doubles not explained by a crash: the first copy did not land around a kill, or (Genesys) the
- * copy carries another `channel.messageId`, so it is not the same send repeated.
- */
-export function unexplainedDoubles(doubles: readonly Double[], kills: readonly Kill[]) {
-  return doubles.filter(
-    (d) =>
-      d.repeatedId === false ||
-      !kills.some(
-        (kill) =>
-          d.firstAtMs >= kill.atMs - AMBIGUOUS_BEFORE_MS &&
-          d.firstAtMs <= kill.exitedAtMs + AMBIGUOUS_AFTER_MS &&
-          d.againAtMs > kill.exitedAtMs,
-      ),
-  )
 }
 
 function summary(

@@ -97,6 +97,22 @@ describe('worker processes sharing one PostgreSQL (pg-boss)', () => {
     const [a, b] = workers as [BridgeProcess, BridgeProcess]
     await b.stop()
     expect(b.exit).toEqual({ code: 0, signal: null })
+    // The customer's Genesys conversation exists already. (A cut first message would wait up to
+    // 90 s for Genesys' receipt before its resend: docs/architecture.md, "Resends to Genesys".)
+    const earlier = 'an earlier message of this customer'
+    world.graph.control.userSends({
+      chatId: world.demo.chatId,
+      userId: world.demo.customer.id,
+      text: earlier,
+    })
+    await eventually('the earlier message in Genesys', () =>
+      world.genesys.control.received().some((r) => r.text === earlier),
+    )
+    // Its job is recorded done after Genesys took it; until then it would pass for the job below.
+    await eventually('the earlier message job done', async () =>
+      (await jobs('customer-chat.from-channel')).every((j) => j.state !== 'active'),
+    )
+    const before = new Set((await jobs('customer-chat.from-channel')).map((j) => j.id))
     // The worker's send to Genesys hangs for 20 s, far beyond the 300 ms grace period.
     world.genesys.control.failNext({
       route: 'genesys.inbound.message',
@@ -111,7 +127,9 @@ describe('worker processes sharing one PostgreSQL (pg-boss)', () => {
     })
     let running: JobRow | undefined
     await eventually('the message job runs', async () => {
-      running = (await jobs('customer-chat.from-channel')).find((j) => j.state === 'active')
+      running = (await jobs('customer-chat.from-channel')).find(
+        (j) => j.state === 'active' && !before.has(j.id),
+      )
       return running !== undefined
     })
 

@@ -115,6 +115,11 @@ export interface BackendClient extends IntegrationClient {
     url: string,
     ctx: SendContext & { maxBytes: number },
   ): Promise<{ data: Uint8Array; mediaType: string }>
+  /**
+   * Records the backend conversation a receipt named for a customer (`conversationRef` of a
+   * receipt event), so a resend of a message cut by a crash can look for it there.
+   */
+  rememberConversation?(to: RemoteAddress, conversationRef: string, ctx: SendContext): Promise<void>
 }
 
 /** Optional capability of channel clients whose remote pushes through expiring subscriptions. */

@@ -11,7 +11,7 @@ import type { Job, JobContext } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
 import { recordPermanentFailure } from './from-channel.ts'
 import { rehostAttachments } from './rehost.ts'
-import { TASKS } from './tasks.ts'
+import { type EnvelopePayload, TASKS } from './tasks.ts'
 
 /** Backend (agent) → Teams: one event, in order per backend customer (its lane), applied once. */
 export async function processBackendEnvelope(
@@ -181,4 +181,24 @@ export async function handleReceipt(job: Job, ctx: JobContext, deps: FlowDeps): 
       log: ctx.log,
     },
   )
+}
+
+/**
+ * A receipt named the backend conversation of a message sent before the bridge knew it: the
+ * connector records it, so a resend of that message finds it there instead of sending twice.
+ */
+export async function handleRememberConversation(
+  job: Job,
+  ctx: JobContext,
+  deps: FlowDeps,
+): Promise<void> {
+  const { integrationId, envelope } = job.payload as unknown as EnvelopePayload
+  const event = envelope.event
+  if (event.type !== 'receipt' || event.conversationRef === undefined) return
+  const { client } = await deps.clients.backend(asIntegrationId(integrationId))
+  await client.rememberConversation?.(envelope.address, event.conversationRef, {
+    idempotencyKey: envelope.dedupeKey,
+    signal: ctx.signal,
+    log: ctx.log,
+  })
 }

@@ -1,6 +1,6 @@
 import type { JobHandler } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
-import { handleReceipt } from './from-backend.ts'
+import { handleReceipt, handleRememberConversation } from './from-backend.ts'
 import { orderedHandlers } from './ordering.ts'
 import {
   handleCatchUpSweep,
@@ -20,6 +20,7 @@ export function customerChatHandlers(deps: FlowDeps): Record<string, JobHandler>
     [TASKS.fromChannel]: ordered.fromChannel,
     [TASKS.fromBackend]: ordered.fromBackend,
     [TASKS.receipt]: (job, ctx) => handleReceipt(job, ctx, deps),
+    [TASKS.rememberConversation]: (job, ctx) => handleRememberConversation(job, ctx, deps),
     [TASKS.lifecycle]: (job, ctx) => handleLifecycle(job, ctx, deps),
     [TASKS.catchUp]: ordered.catchUp,
     [TASKS.keepSubscriptions]: (job, ctx) => handleKeepSubscriptions(job, ctx, deps),

@@ -32,6 +32,24 @@ describe('jobsForEnvelopes', () => {
     expect(jobs.every((j) => j.task === TASKS.fromBackend)).toBe(true)
   })
 
+  it('queues a receipt naming the conversation of a first message, in no lane', () => {
+    const published = receipt('Published')
+    const naming: InboundEnvelope = {
+      ...published,
+      event: {
+        ...(published.event as object),
+        conversationRef: 'conv-1',
+      } as InboundEnvelope['event'],
+    }
+    const jobs = jobsForEnvelopes('backend', 'demo-genesys', [naming, receipt('Published')])
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0]).toMatchObject({
+      task: TASKS.rememberConversation,
+      dedupeKey: 'genesys:m-1:receipt:Published',
+    })
+    expect(jobs[0]).not.toHaveProperty('lane')
+  })
+
   it('queues typing and messages from the backend in its lane', () => {
     const typing: InboundEnvelope = {
       dedupeKey: 'genesys:t-1:typing',

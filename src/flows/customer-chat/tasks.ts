@@ -13,6 +13,7 @@ export const TASKS = {
   resequenceTimer: 'customer-chat.resequence-timer',
   resequenceFlush: 'customer-chat.resequence-flush',
   receipt: 'customer-chat.send-receipt',
+  rememberConversation: 'customer-chat.remember-conversation',
 } as const
 
 export interface EnvelopePayload {
@@ -33,7 +34,19 @@ const RECEIPTS_APPLIED: ReadonlySet<ReceiptStatus> = new Set(['Delivered', 'Read
  * themselves) only says what the synchronous answer to the inbound call already said.
  */
 export const changesNothing = (envelope: InboundEnvelope): boolean =>
-  envelope.event.type === 'receipt' && !RECEIPTS_APPLIED.has(envelope.event.status)
+  envelope.event.type === 'receipt' &&
+  !RECEIPTS_APPLIED.has(envelope.event.status) &&
+  envelope.event.conversationRef === undefined
+
+/**
+ * A receipt that names the backend conversation of a message the bridge sent before it knew
+ * that conversation (the connector tells from the payload alone). Its job records the
+ * conversation, in no lane: the customer's lane may be held by the resend waiting for it.
+ */
+const namesConversation = (envelope: InboundEnvelope): boolean =>
+  envelope.event.type === 'receipt' &&
+  !RECEIPTS_APPLIED.has(envelope.event.status) &&
+  envelope.event.conversationRef !== undefined
 
 /**
  * Maps verified webhook envelopes to durable jobs. The job is the stored inbound event: the
@@ -51,6 +64,9 @@ export function jobsForEnvelopes(
       const payload = { integrationId, envelope } as unknown as JsonValue
       if (envelope.event.type === 'subscription.lifecycle') {
         return { task: TASKS.lifecycle, payload, dedupeKey: envelope.dedupeKey }
+      }
+      if (side === 'backend' && namesConversation(envelope)) {
+        return { task: TASKS.rememberConversation, payload, dedupeKey: envelope.dedupeKey }
       }
       const lane =
         side === 'channel'

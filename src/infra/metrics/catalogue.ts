@@ -72,6 +72,11 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricSpec>> = {
     help: 'Messages handled by flow, direction and delivery state',
     labelNames: ['flow', 'direction', 'state'],
   },
+  cxb_resend_checks_total: {
+    type: 'counter',
+    help: 'Resends checked at the remote before sending again, by remote and outcome (found, absent, waiting, unverified)',
+    labelNames: ['remote', 'outcome'],
+  },
   cxb_secret_reads_total: {
     type: 'counter',
     help: 'Secret reads by source (env, file, keyvault, store) and outcome (hit, miss, cached, error)',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { InvalidInputError } from '../../../core/errors.ts'
 import { integrationId } from '../../../core/model/ids.ts'
 import { parseOutbound } from './from-genesys.ts'
+import { markedFirst } from './ids.ts'
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url))
 const json = (value: unknown) => Buffer.from(JSON.stringify(value))
@@ -98,6 +99,33 @@ describe('parseOutbound', () => {
         reason: 'GeneralError: some general error; RateLimited: you have reached your limit',
       },
     })
+  })
+
+  it('names the conversation only on the Published receipt of a first message', () => {
+    const published = (messageId: string) => ({
+      id: 'b9c0a1d2e3f4a5b6c7d8e9f0a1b2c3d4',
+      channel: {
+        id: 'a9d478ff-da37-4d41-88e8-01536aee464a',
+        messageId,
+        to: { id: 'tenant:customer', idType: 'Opaque' },
+        time: '2026-11-21T10:00:00.000Z',
+      },
+      type: 'Receipt',
+      status: 'Published',
+      direction: 'Inbound',
+      conversationId: '1734d888-3c0e-47bc-bacb-e9996a16b682',
+    })
+    const [first] = parseOutbound(json(published(markedFirst('teams:m-1'))), id)
+    expect(first?.event).toEqual({
+      type: 'receipt',
+      remoteMessageId: 'b9c0a1d2e3f4a5b6c7d8e9f0a1b2c3d4',
+      status: 'Published',
+      conversationRef: '1734d888-3c0e-47bc-bacb-e9996a16b682',
+    })
+    const [later] = parseOutbound(json(published('teams:m-2')), id)
+    expect(later?.event).not.toHaveProperty('conversationRef')
+    const delivered = { ...published(markedFirst('teams:m-1')), status: 'Delivered' }
+    expect(parseOutbound(json(delivered), id)[0]?.event).not.toHaveProperty('conversationRef')
   })
 
   it('marks bot messages as sent by a bot', () => {

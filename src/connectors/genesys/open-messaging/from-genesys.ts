@@ -7,7 +7,7 @@ import { attachmentKind } from '../../../core/policies/attachments.ts'
 import { sanitizeText } from '../../../core/policies/text.ts'
 import { safeFileName } from '../../shared/safe-file-name.ts'
 import { addressFor } from './identity.ts'
-import { outboundDedupeKey } from './ids.ts'
+import { isMarkedFirst, outboundDedupeKey } from './ids.ts'
 import { type OutboundNormalizedMessage, outboundNormalizedMessage } from './wire.ts'
 
 /** Parses the raw webhook body; malformed JSON or a payload missing required fields is a 400. */
@@ -100,7 +100,19 @@ function eventOf(message: OutboundNormalizedMessage): InboundEvent | undefined {
       const status = receiptStatuses.find((s) => s === message.status)
       if (!status) return undefined // e.g. Removed: nothing in core reacts to it
       const reason = reasonOf(message)
-      return { type: 'receipt', remoteMessageId: message.id, status, ...(reason && { reason }) }
+      // The Published receipt of a first message in a conversation the bridge did not know yet
+      // names that conversation: the one receipt a resend may need (ids.ts, markedFirst).
+      const conversationRef =
+        status === 'Published' && isMarkedFirst(message.channel.messageId)
+          ? message.conversationId
+          : undefined
+      return {
+        type: 'receipt',
+        remoteMessageId: message.id,
+        status,
+        ...(reason && { reason }),
+        ...(conversationRef && { conversationRef }),
+      }
     }
     default:
       return undefined

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { outboundDedupeKey, providerMessageId } from './ids.ts'
+import { isMarkedFirst, markedFirst, outboundDedupeKey, providerMessageId } from './ids.ts'
 
 describe('providerMessageId', () => {
   it('uses a short key as is for a single part', () => {
@@ -25,5 +25,14 @@ describe('outboundDedupeKey', () => {
     expect(outboundDedupeKey('8085cbb3f778c34de0bd14c5318ec44c')).toBe(
       'genesys:8085cbb3f778c34de0bd14c5318ec44c',
     )
+  })
+})
+
+describe('markedFirst', () => {
+  it('marks an id so that the mark is recognised from the id alone', () => {
+    expect(markedFirst('teams:msg-1')).toBe('teams:msg-1~first')
+    expect(isMarkedFirst(markedFirst(providerMessageId('k', 0, 3)))).toBe(true)
+    expect(isMarkedFirst('teams:msg-1')).toBe(false)
+    expect(isMarkedFirst(undefined)).toBe(false)
   })
 })

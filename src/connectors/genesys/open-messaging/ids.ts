@@ -18,3 +18,15 @@ export function providerMessageId(idempotencyKey: string, index: number, count: 
 
 /** Webhook retries repeat the same `id` (validate.html: up to 5 retries of one message). */
 export const outboundDedupeKey = (genesysMessageId: string) => `genesys:${genesysMessageId}`
+
+/**
+ * Marks the `channel.messageId` of a message sent before the bridge knew the customer's Genesys
+ * conversation (its first message there). Genesys echoes `channel.messageId` in the Published
+ * receipt, so the webhook edge can tell from the payload alone which receipts carry evidence a
+ * resend needs (the conversation the message landed in), without reading the store.
+ */
+const firstMark = '~first'
+
+export const markedFirst = (messageId: string) => `${messageId}${firstMark}`
+export const isMarkedFirst = (messageId: string | undefined) =>
+  messageId !== undefined && messageId.endsWith(firstMark)
