@@ -83,10 +83,10 @@ export function messageRepository({ db, codec }: RepositoryContext): MessageRepo
             created_at: codec.date(message.createdAt),
           })
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .returningAll()
           .executeTakeFirst(),
       )
-      if (inserted) return { inserted: true, message: toMessage(inserted) }
+      // The row is the message as given: no RETURNING row to read back and decode.
+      if (inserted.numInsertedOrUpdatedRows === 1n) return { inserted: true, message }
       const existing = await byIdempotencyKey(message.idempotencyKey)
       if (!existing) throw new Error('message vanished after an idempotency conflict')
       return { inserted: false, message: existing }
