@@ -14,6 +14,12 @@ export interface MachineInfo {
   readonly loadAverage: number
   /** One small SQLite commit with synchronous=FULL in the data dir (an fsync), median ms. */
   readonly fsyncCommitMs: number
+  /**
+   * One small unit of the bridge's kind of work (a SQLite insert and read, a JSON round trip),
+   * median µs: back to back, and after 20 ms idle. Virtual machines differ most in the second:
+   * a vCPU that idled comes back with cold caches.
+   */
+  readonly workUnitUs: { readonly warm: number; readonly afterIdle: number }
 }
 
 export function describeMachine(dataDir: string): MachineInfo {
@@ -25,6 +31,45 @@ export function describeMachine(dataDir: string): MachineInfo {
     node: process.version,
     loadAverage: loadavg()[0]!,
     fsyncCommitMs: probeCommitMs(dataDir),
+    workUnitUs: probeWorkUnit(dataDir),
+  }
+}
+
+const IDLE_GAP_MS = 20
+
+function probeWorkUnit(dataDir: string): { warm: number; afterIdle: number } {
+  const dir = mkdtempSync(join(dataDir, 'work-probe-'))
+  const db = new Database(join(dir, 'probe.db'))
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, v TEXT)')
+    const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)')
+    const read = db.prepare('SELECT * FROM t WHERE id = ?')
+    const body = JSON.stringify({ value: [{ resource: "chats('19:x')/messages('1')", n: 0 }] })
+    let n = 0
+    const unit = () => {
+      const started = performance.now()
+      const json = JSON.parse(body) as { value: Array<{ n: number }> }
+      json.value[0]!.n = n += 1
+      const { lastInsertRowid } = insert.run(`k${n}`, JSON.stringify(json))
+      read.get(lastInsertRowid)
+      return (performance.now() - started) * 1000
+    }
+    const median = (samples: number[]) => samples.sort((a, b) => a - b)[samples.length >> 1]!
+    for (let i = 0; i < 200; i += 1) unit()
+    const warm = median(Array.from({ length: 500 }, unit))
+    const afterIdle = median(
+      Array.from({ length: 30 }, () => {
+        Atomics.wait(sleeper, 0, 0, IDLE_GAP_MS)
+        return unit()
+      }),
+    )
+    return { warm, afterIdle }
+  } finally {
+    db.close()
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -29,6 +29,7 @@ export function formatReport(r: BenchResults): string {
     lines.push(
       `machine: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}`,
       `  load average at start ${fixed(m.loadAverage, 2)}, FULL-sync SQLite commit in the data dir ${fixed(m.fsyncCommitMs, 2)} ms (median)`,
+      `  work unit (SQLite insert + read, JSON round trip) ${fixed(m.workUnitUs.warm, 1)} µs back to back, ${fixed(m.workUnitUs.afterIdle, 1)} µs after 20 ms idle (medians)`,
     )
   }
   const i = r.ingest
