@@ -33,6 +33,7 @@ import type { Config } from './config.ts'
 import { connectorDefinitions, serviceAccountLogins } from './connectors.ts'
 import { type Infrastructure, openInfrastructure, readinessChecks } from './infrastructure.ts'
 import { managedKinds } from './managed-kinds.ts'
+import { retentionHandlers, retentionSingleton } from './retention.ts'
 import { offerSingletons, type Singleton, singletonHandler, singletonLane } from './singletons.ts'
 import { VERSION } from './version.ts'
 
@@ -174,18 +175,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   let singletons: { stop(): void } | undefined
   if (options.roles.worker) {
-    // Without Redis, expired sessions and cache entries stay as rows (they read as absent).
-    const purge = infra.redis ? undefined : () => store.keyValue.purgeExpired()
     const handlers = {
       ...workerHandlers(flowDeps),
       ...aiBot.handlers(),
-      ...(purge
-        ? { [KEY_VALUE_PURGE_TASK]: singletonHandler(async () => void (await purge())) }
-        : {}),
+      ...retentionHandlers(config, infra),
     }
     queue.work(handlers, { concurrency: config.queue.concurrency })
     // After the webhooks are open: creating a Graph subscription needs its validation handshake.
-    const offers = offerSingletons(fleetSingletons(config, { purgeKeyValue: !!purge }), {
+    const offers = offerSingletons(fleetSingletons(config), {
       queue,
       clock,
       log,
@@ -252,10 +249,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
 const KEEP_SUBSCRIPTIONS = 'keep-subscriptions'
 
-const KEY_VALUE_PURGE_TASK = 'key-value.purge'
-
 /** Jobs run once per period across every worker sharing the queue (see singletons.ts). */
-function fleetSingletons(config: Config, options: { purgeKeyValue: boolean }): Singleton[] {
+function fleetSingletons(config: Config): Singleton[] {
   return [
     {
       name: KEEP_SUBSCRIPTIONS,
@@ -269,9 +264,7 @@ function fleetSingletons(config: Config, options: { purgeKeyValue: boolean }): S
       task: TASKS.catchUpSweep,
       everyMs: config.subscriptions.catchUpIntervalMs,
     },
-    ...(options.purgeKeyValue
-      ? [{ name: 'key-value-purge', task: KEY_VALUE_PURGE_TASK, everyMs: 15 * 60_000 }]
-      : []),
+    retentionSingleton(config),
   ]
 }
 

@@ -255,6 +255,36 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    retention: z
+      .object({
+        messagesDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(36_500)
+          .default(30)
+          .describe(
+            'Days a conversation (open or closed) is kept after its last activity, with its messages; delivery records and AI bot turns as long after they were written. 0 = forever',
+          ),
+        eventsDays: z
+          .number()
+          .int()
+          .min(0)
+          .max(36_500)
+          .default(90)
+          .describe('Days integration events (setup checks, bot installs) are kept; 0 = forever'),
+        intervalMs: z
+          .number()
+          .int()
+          .min(60_000)
+          .max(7 * 24 * 3600 * 1000)
+          .default(3600 * 1000)
+          .describe(
+            'How often one worker of the fleet purges what retention no longer keeps (and expired sessions and cache entries of the embedded store)',
+          ),
+      })
+      .strict()
+      .prefault({}),
     trustedHosts: z
       .array(z.string().regex(/^[\w.-]+:\d+$/, 'host:port'))
       .default([])

@@ -49,6 +49,7 @@ function memoryState(): StateRepository {
       [...data.entries()]
         .filter(([k]) => k.startsWith(`${ns}\u0000`))
         .map(([k, value]) => ({ key: k.slice(ns.length + 1), value: value as T })),
+    purgeBefore: () => Promise.reject(new Error('unexpected state.purgeBefore')),
   }
 }
 

@@ -153,7 +153,7 @@ export function describeEmbeddedPurge(
   open: () => Promise<{ kv: SqlKeyValueStore; clock: ManualClock; close(): Promise<void> }>,
 ): void {
   describe(`embedded key-value purge: ${name}`, () => {
-    it('deletes expired rows only', async () => {
+    it('deletes expired rows only, at most a batch at a time', async () => {
       const { kv, clock, close } = await open()
       try {
         await kv.set('a', 1, { ttlMs: 100 })
@@ -161,8 +161,9 @@ export function describeEmbeddedPurge(
         await kv.set('c', 3, { ttlMs: 1_000 })
         await kv.set('d', 4)
         clock.advance(100)
-        expect(await kv.purgeExpired()).toBe(2)
-        expect(await kv.purgeExpired()).toBe(0)
+        expect(await kv.purgeExpired(1)).toBe(1)
+        expect(await kv.purgeExpired(10)).toBe(1)
+        expect(await kv.purgeExpired(10)).toBe(0)
         expect((await kv.get('c'))?.value).toBe(3)
         expect((await kv.get('d'))?.value).toBe(4)
       } finally {

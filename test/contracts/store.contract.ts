@@ -9,6 +9,7 @@ import { conversationCases } from './store/conversations.cases.ts'
 import { integrationCases } from './store/integrations.cases.ts'
 import { managedIntegrationCases } from './store/managed-integrations.cases.ts'
 import { messageCases } from './store/messages.cases.ts'
+import { retentionCases } from './store/retention.cases.ts'
 import { routeCases } from './store/routes.cases.ts'
 import { stateCases } from './store/state.cases.ts'
 import type { StoreContext } from './store/store-context.ts'
@@ -50,5 +51,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     describe('accounts and API keys', () => accountCases(context))
     describe('integrations of accounts', () => managedIntegrationCases(context))
     describe('contacts and integration events', () => contactCases(context))
+    describe('retention purges', () => retentionCases(context))
   })
 }

@@ -96,6 +96,7 @@ export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
     primaryKey: ['id'],
     foreignKeys: ['integration_id -> integrations.id on delete NO ACTION'],
     indexes: {
+      integration_events_created_at: { columns: ['created_at'], unique: false },
       integration_events_dedupe: { columns: ['integration_id', 'dedupe_key'], unique: true },
       integration_events_integration: {
         columns: ['integration_id', 'created_at', 'id'],
@@ -149,6 +150,7 @@ export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
         columns: ['route_id', 'channel_key', 'opened_at'],
         unique: false,
       },
+      conversations_last_activity: { columns: ['last_activity_at'], unique: false },
     },
   },
   messages: {
@@ -201,7 +203,7 @@ export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
     columns: { namespace: text, key: text, value: json, updated_at: timestamp },
     primaryKey: ['namespace', 'key'],
     foreignKeys: [],
-    indexes: {},
+    indexes: { state_updated_at: { columns: ['namespace', 'updated_at'], unique: false } },
   },
   kv_entries: {
     columns: {

@@ -91,6 +91,8 @@ export interface IntegrationEventRepository {
     event: NewIntegrationEvent,
   ): Promise<{ readonly inserted: boolean; readonly event: IntegrationEvent }>
   page(integrationId: IntegrationId, query: PageQuery): Promise<Page<IntegrationEvent>>
+  /** Deletes up to `limit` events recorded before `cutoff`; returns how many. */
+  purgeBefore(cutoff: Date, limit: number): Promise<number>
 }
 
 export interface RouteRepository {
@@ -115,6 +117,12 @@ export interface ConversationRepository {
   touch(id: ConversationId, at: Date): Promise<void>
   close(id: ConversationId, at: Date): Promise<void>
   count(): Promise<number>
+  /**
+   * Deletes up to `limit` conversations idle since `cutoff` (no activity and no close at or
+   * after it) that have no messages left (`messages.purgeOfIdleConversations` first); returns
+   * how many.
+   */
+  purgeIdleBefore(cutoff: Date, limit: number): Promise<number>
 }
 
 export interface MessageRepository {
@@ -137,6 +145,8 @@ export interface MessageRepository {
     state: DeliveryState,
     fields?: { readonly deliveredMessageId?: string; readonly error?: string },
   ): Promise<void>
+  /** Deletes up to `limit` messages of conversations idle since `cutoff`; returns how many. */
+  purgeOfIdleConversations(cutoff: Date, limit: number): Promise<number>
 }
 
 export interface Subscription {
@@ -170,6 +180,8 @@ export interface StateRepository {
   list<T extends JsonValue = JsonValue>(
     namespace: string,
   ): Promise<Array<{ key: string; value: T }>>
+  /** Deletes up to `limit` entries of `namespace` last written before `cutoff`; returns how many. */
+  purgeBefore(namespace: string, cutoff: Date, limit: number): Promise<number>
 }
 
 export interface Store {

@@ -3,7 +3,7 @@ import type { StateRepository } from '../../core/ports/store.ts'
 
 /**
  * A finished turn, kept as the conversation's history (it outlives the session and the
- * integration) and so that a retried job does nothing twice.
+ * integration, not `retention.messagesDays`) and so that a retried job does nothing twice.
  */
 export interface TurnRecord {
   /** `answered`: the responder's reply went out; `refused`: allowFrom; `reset`; `ignored`. */
@@ -16,12 +16,12 @@ export interface TurnRecord {
   readonly at: string
 }
 
-const NAMESPACE = 'ai-bot-turn'
+export const TURN_NAMESPACE = 'ai-bot-turn'
 
 export function turnRecords(state: StateRepository) {
   return {
-    get: (key: string) => state.get(NAMESPACE, key) as Promise<TurnRecord | undefined>,
+    get: (key: string) => state.get(TURN_NAMESPACE, key) as Promise<TurnRecord | undefined>,
     put: (key: string, record: TurnRecord) =>
-      state.put(NAMESPACE, key, record as unknown as JsonValue),
+      state.put(TURN_NAMESPACE, key, record as unknown as JsonValue),
   }
 }

@@ -97,4 +97,9 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricSpec>> = {
     help: 'AI bot turns by outcome (answered, failed, refused, reset, ignored)',
     labelNames: ['outcome'],
   },
+  cxb_retention_purged_total: {
+    type: 'counter',
+    help: 'Rows deleted by retention, by kind (messages, conversations, state, integration-events, key-value)',
+    labelNames: ['kind'],
+  },
 }

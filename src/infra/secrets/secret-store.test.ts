@@ -26,6 +26,7 @@ function memoryState(): StateRepository & { rows: Map<string, JsonValue> } {
       [...rows]
         .filter(([k]) => k.startsWith(`${ns}\u0000`))
         .map(([k, value]) => ({ key: k.slice(ns.length + 1), value: value as T })),
+    purgeBefore: () => Promise.reject(new Error('unexpected state.purgeBefore')),
   }
 }
 

@@ -39,7 +39,7 @@ export const genesysRateKey = (clientId: string) => `genesys:${clientId}`
 const maxAttachmentBytes = 25 * 1024 * 1024
 
 /** Progress of a message split into parts, so a retry does not resend the parts that arrived. */
-const partsNamespace = 'genesys-open-messaging.parts'
+export const partsNamespace = 'genesys-open-messaging.parts'
 
 type InboundKind = 'message' | 'event' | 'receipt'
 

@@ -25,7 +25,7 @@ export const BOT_RATE_BUDGETS = {
 } as const
 
 /** Part ids already sent per idempotency key, so a retry resumes instead of repeating. */
-const SENT_NAMESPACE = 'botframework-sent'
+export const SENT_NAMESPACE = 'botframework-sent'
 
 const resourceResponse = z.object({ id: z.string().min(1) }).loose()
 

@@ -25,6 +25,7 @@ function memoryState(): StateRepository {
       [...data]
         .filter(([k]) => k.startsWith(`${ns}/`))
         .map(([k, value]) => ({ key: k.slice(ns.length + 1), value: value as T })),
+    purgeBefore: () => Promise.reject(new Error('unexpected state.purgeBefore')),
   }
 }
 

@@ -33,7 +33,7 @@ export interface GraphChannelOptions {
 export type GraphChannelClient = ChannelClient & SubscriptionKeeping & Resyncing
 
 /** Parts of a split message already posted, so a retry posts only the rest. */
-const PROGRESS_NAMESPACE = 'graph-send-progress'
+export const PROGRESS_NAMESPACE = 'graph-send-progress'
 
 export const graphCapabilities: Capabilities = {
   // Longer text is split into several Teams messages (see to-graph.ts).

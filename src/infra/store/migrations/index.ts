@@ -5,6 +5,7 @@ import type { SqlDialect } from '../codec.ts'
 import * as initial from './0001-initial.ts'
 import * as keyValue from './0002-key-value.ts'
 import * as accounts from './0003-accounts.ts'
+import * as retention from './0004-retention.ts'
 import { type ColumnTypes, columnTypes } from './column-types.ts'
 
 interface DialectMigration {
@@ -20,6 +21,7 @@ const all: Readonly<Record<string, DialectMigration>> = {
   '0001-initial': initial,
   '0002-key-value': keyValue,
   '0003-accounts': accounts,
+  '0004-retention': retention,
 }
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {

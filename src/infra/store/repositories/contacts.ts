@@ -113,5 +113,18 @@ export function integrationEventRepository({
       const rows = await keyset(q, query, codec).execute()
       return toPage(rows.map(toEvent), query)
     },
+    async purgeBefore(cutoff, limit) {
+      const result = await db
+        .deleteFrom('integration_events')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('integration_events')
+            .select('id')
+            .where('created_at', '<', codec.date(cutoff))
+            .limit(limit),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
   }
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { ExpressionBuilder, Selectable } from 'kysely'
 
 import { NotFoundError } from '../../../core/errors.ts'
 import type { Conversation } from '../../../core/model/conversation.ts'
@@ -6,8 +6,9 @@ import { type ConversationId, conversationId, integrationId } from '../../../cor
 import type { ConnectorKind } from '../../../core/model/integration.ts'
 import type { Participant } from '../../../core/model/participant.ts'
 import type { ConversationRepository } from '../../../core/ports/store.ts'
+import type { Codec } from '../codec.ts'
 import { mapConstraintErrors } from '../constraint-errors.ts'
-import type { ConversationsTable } from '../schema.ts'
+import type { ConversationsTable, Database } from '../schema.ts'
 import type { RepositoryContext } from './context.ts'
 
 export function conversationRepository({ db, codec }: RepositoryContext): ConversationRepository {
@@ -126,5 +127,40 @@ export function conversationRepository({ db, codec }: RepositoryContext): Conver
         .executeTakeFirstOrThrow()
       return Number(n)
     },
+
+    async purgeIdleBefore(cutoff, limit) {
+      const result = await db
+        .deleteFrom('conversations')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('conversations')
+            .select('id')
+            .where(idleBefore(codec, cutoff))
+            .orderBy('conversations.last_activity_at')
+            .where(({ not, exists, selectFrom }) =>
+              not(
+                exists(
+                  selectFrom('messages')
+                    .select('messages.id')
+                    .whereRef('messages.conversation_id', '=', 'conversations.id'),
+                ),
+              ),
+            )
+            .limit(limit),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
   }
 }
+
+/** Conversations with no activity and no close at or after `cutoff` (a range on last activity). */
+export const idleBefore =
+  (codec: Codec, cutoff: Date) => (eb: ExpressionBuilder<Database, 'conversations'>) =>
+    eb.and([
+      eb('conversations.last_activity_at', '<', codec.date(cutoff)),
+      eb.or([
+        eb('conversations.closed_at', 'is', null),
+        eb('conversations.closed_at', '<', codec.date(cutoff)),
+      ]),
+    ])

@@ -8,8 +8,8 @@ import type { Database } from '../schema.ts'
 import type { RepositoryContext } from './context.ts'
 
 export type SqlKeyValueStore = KeyValueStore & {
-  /** Deletes the rows that expired (they already read as absent); returns how many. */
-  purgeExpired(): Promise<number>
+  /** Deletes up to `limit` rows that expired (they already read as absent); returns how many. */
+  purgeExpired(limit: number): Promise<number>
 }
 
 /**
@@ -75,10 +75,12 @@ export function keyValueRepository({ db, codec, clock }: RepositoryContext): Sql
       await db.deleteFrom('kv_entries').where('key', '=', key).execute()
     },
 
-    async purgeExpired() {
+    async purgeExpired(limit) {
       const result = await db
         .deleteFrom('kv_entries')
-        .where('expires_at', '<=', now())
+        .where('key', 'in', (eb) =>
+          eb.selectFrom('kv_entries').select('key').where('expires_at', '<=', now()).limit(limit),
+        )
         .executeTakeFirst()
       return Number(result.numDeletedRows)
     },

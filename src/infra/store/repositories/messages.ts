@@ -16,6 +16,7 @@ import { orUndefined } from '../codec.ts'
 import { mapConstraintErrors } from '../constraint-errors.ts'
 import type { MessagesTable } from '../schema.ts'
 import type { RepositoryContext } from './context.ts'
+import { idleBefore } from './conversations.ts'
 
 export function messageRepository({ db, codec }: RepositoryContext): MessageRepository {
   const toMessage = (row: Selectable<MessagesTable>): Message => {
@@ -131,6 +132,22 @@ export function messageRepository({ db, codec }: RepositoryContext): MessageRepo
       if (result.numUpdatedRows === 0n) {
         throw new NotFoundError('message not found', { details: { id } })
       }
+    },
+
+    async purgeOfIdleConversations(cutoff, limit) {
+      const result = await db
+        .deleteFrom('messages')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('conversations')
+            .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
+            .select('messages.id')
+            .where(idleBefore(codec, cutoff))
+            .orderBy('conversations.last_activity_at')
+            .limit(limit),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
     },
   }
 }

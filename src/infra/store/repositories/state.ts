@@ -45,5 +45,21 @@ export function stateRepository({ db, codec, clock }: RepositoryContext): StateR
         .execute()
       return rows.map((row) => ({ key: row.key, value: codec.readJson<T>(row.value) }))
     },
+
+    async purgeBefore(namespace, cutoff, limit) {
+      const result = await db
+        .deleteFrom('state')
+        .where('namespace', '=', namespace)
+        .where('key', 'in', (eb) =>
+          eb
+            .selectFrom('state')
+            .select('key')
+            .where('namespace', '=', namespace)
+            .where('updated_at', '<', codec.date(cutoff))
+            .limit(limit),
+        )
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    },
   }
 }

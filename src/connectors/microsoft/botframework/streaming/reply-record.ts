@@ -35,7 +35,7 @@ export type ReplyRecord =
 /** How the reply ended for the user (see StreamReplyResult). */
 export type ReplyOutcome = 'complete' | 'truncated' | 'cancelled' | 'source-failed' | 'unconfirmed'
 
-const NAMESPACE = 'botframework-reply'
+export const REPLY_NAMESPACE = 'botframework-reply'
 
 export interface ReplyRecords {
   get(key: string): Promise<ReplyRecord | undefined>
@@ -44,7 +44,7 @@ export interface ReplyRecords {
 
 export function replyRecords(state: StateRepository): ReplyRecords {
   return {
-    get: (key) => state.get(NAMESPACE, key) as Promise<ReplyRecord | undefined>,
-    put: (key, record) => state.put(NAMESPACE, key, record as never),
+    get: (key) => state.get(REPLY_NAMESPACE, key) as Promise<ReplyRecord | undefined>,
+    put: (key, record) => state.put(REPLY_NAMESPACE, key, record as never),
   }
 }
