@@ -51,9 +51,13 @@ describe('replayed genuine deliveries are acknowledged and processed once', () =
       text,
     })
     await eventually('message in Genesys', () => inGenesys(text).length === 1)
-    const delivery = h.s.graph.control
-      .deliveries()
-      .find((d) => d.kind === 'notification' && JSON.stringify(d.payload).includes(message.id))
+    // The emulator records a delivery once the bridge answered, which may come after the
+    // message reached Genesys (the worker starts before the acknowledging fsync ends).
+    const delivery = await eventually('the notification delivery recorded', () =>
+      h.s.graph.control
+        .deliveries()
+        .find((d) => d.kind === 'notification' && JSON.stringify(d.payload).includes(message.id)),
+    )
     expect(delivery?.status).toBe(202)
 
     const replay = () =>
