@@ -136,7 +136,6 @@ export function conversationRepository({ db, codec }: RepositoryContext): Conver
             .selectFrom('conversations')
             .select('id')
             .where(idleBefore(codec, cutoff))
-            .orderBy('conversations.last_activity_at')
             .where(({ not, exists, selectFrom }) =>
               not(
                 exists(
@@ -146,6 +145,7 @@ export function conversationRepository({ db, codec }: RepositoryContext): Conver
                 ),
               ),
             )
+            .orderBy('conversations.last_activity_at')
             .limit(limit),
         )
         .executeTakeFirst()
