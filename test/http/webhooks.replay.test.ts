@@ -116,7 +116,10 @@ describe('replayed genuine deliveries are acknowledged and processed once', () =
       text,
     })
     await eventually('agent message in Teams', () => inTeams(text).length === 1)
-    const delivery = h.s.genesys.control.deliveries().find((d) => d.messageId === sent.messageId)
+    // Recorded once the bridge answered, which may come after the message reached Teams.
+    const delivery = await eventually('the webhook delivery recorded', () =>
+      h.s.genesys.control.deliveries().find((d) => d.messageId === sent.messageId && d.status),
+    )
     expect(delivery?.status).toBeLessThan(300)
 
     const replay = () =>
