@@ -2,6 +2,7 @@ import { isBridgeError, isRetryable } from '../../core/errors.ts'
 import type { Clock } from '../../core/ports/clock.ts'
 import type { Job, JobHandler } from '../../core/ports/job-queue.ts'
 import type { Logger } from '../../core/ports/logger.ts'
+import { lazyChild } from '../logging/lazy-child.ts'
 import { type BackoffOptions, retryDelayMs } from './backoff.ts'
 import { errorSummary } from './error-summary.ts'
 import { GroupCommit } from './group-commit.ts'
@@ -147,7 +148,7 @@ export class Worker {
 
   async #execute(run: Run): Promise<void> {
     const job = toJob(run.row)
-    const log = this.#deps.log.child({
+    const log = lazyChild(this.#deps.log, {
       jobId: job.id,
       task: job.task,
       lane: job.lane,

@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss'
 
 import type { JobHandler } from '../../../core/ports/job-queue.ts'
 import type { Logger } from '../../../core/ports/logger.ts'
+import { lazyChild } from '../../logging/lazy-child.ts'
 import type { BackoffOptions } from '../backoff.ts'
 import { errorSummary } from '../error-summary.ts'
 import type { QueueMetrics } from '../queue-metrics.ts'
@@ -157,7 +158,7 @@ export class PgBossWorker {
   async #runToEnd(run: Run): Promise<void> {
     const job = toJob(run.job)
     const { id: jobId, task, lane, attempt } = job
-    const log = this.#deps.log.child({ jobId, task, lane, attempt })
+    const log = lazyChild(this.#deps.log, { jobId, task, lane, attempt })
     const began = performance.now()
     const outcome = await this.#handle(run, log)
     this.#deps.metrics.duration(task, (performance.now() - began) / 1000)
