@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
-import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
+import type { GenesysEmulator } from './index.ts'
 import {
-  getToken,
   inboundMessage,
   inboundPath,
   postJson,
+  startWithToken,
   TEST_INTEGRATION_ID,
   testSeed,
+  UNREACHABLE_HOOK,
 } from './test-helpers.ts'
 
 let genesys: GenesysEmulator
 let token: string
 
 beforeAll(async () => {
-  genesys = await startGenesysEmulator({
-    seed: testSeed('http://127.0.0.1:9/hook', {
+  ;({ genesys, token } = await startWithToken(
+    testSeed(UNREACHABLE_HOOK, {
       integrations: [
         {
           id: 'other-org-integration',
@@ -25,8 +26,7 @@ beforeAll(async () => {
         },
       ],
     }),
-  })
-  token = await getToken(genesys.url)
+  ))
 })
 afterAll(() => genesys.close())
 

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
-import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
+import type { GenesysEmulator } from './index.ts'
 import {
   getToken,
   inboundMessage,
   inboundPath,
   postJson,
   sendPrefetched,
+  startWebhookReceiver,
+  startWithToken,
   TEST_INTEGRATION_ID,
   testSeed,
 } from './test-helpers.ts'
@@ -15,8 +17,7 @@ let genesys: GenesysEmulator
 let token: string
 
 beforeAll(async () => {
-  genesys = await startGenesysEmulator({ seed: testSeed('http://127.0.0.1:9/hook') })
-  token = await getToken(genesys.url)
+  ;({ genesys, token } = await startWithToken())
 })
 afterAll(() => genesys.close())
 
@@ -151,11 +152,9 @@ describe('POST /api/v2/conversations/messages/{conversationId}/messages/bulk', (
 })
 
 test('the Published receipt of an inbound message names its conversation and messageId', async () => {
-  const { startWebhookReceiver } = await import('./test-helpers.ts')
   const receiver = await startWebhookReceiver()
-  const emulator = await startGenesysEmulator({ seed: testSeed(receiver.url) })
+  const { genesys: emulator, token: bearer } = await startWithToken(testSeed(receiver.url))
   try {
-    const bearer = await getToken(emulator.url)
     const body = inboundMessage('receipt-1', 'hello')
     const answer = (await (
       await postJson(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
-import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
-import { getToken, postJson, testSeed } from './test-helpers.ts'
+import type { GenesysEmulator } from './index.ts'
+import { postJson, startWithToken, testSeed, UNREACHABLE_HOOK } from './test-helpers.ts'
 
 const AVAILABLE = '6a3af858-942f-489d-9700-5f9bcdcdae9b'
 const ON_QUEUE = 'e08eaf1b-ee47-4fa9-a231-1200e284798f'
@@ -10,12 +10,11 @@ let genesys: GenesysEmulator
 let token: string
 
 beforeAll(async () => {
-  genesys = await startGenesysEmulator({
-    seed: testSeed('http://127.0.0.1:9/hook', {
+  ;({ genesys, token } = await startWithToken(
+    testSeed(UNREACHABLE_HOOK, {
       agents: [{ id: 'agent-b', orgId: 'org-b', name: 'Bo' }],
     }),
-  })
-  token = await getToken(genesys.url)
+  ))
 })
 afterAll(() => genesys.close())
 

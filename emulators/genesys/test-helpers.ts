@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
 import type { GenesysSeed } from './types.ts'
 
 /** Helpers for tests that drive the Genesys emulator over real HTTP (also usable by bridge tests). */
@@ -46,6 +47,17 @@ export async function getToken(
   })
   if (response.status !== 200) throw new Error(`token request failed: ${response.status}`)
   return ((await response.json()) as { access_token: string }).access_token
+}
+
+/** A webhook URL nothing listens on, for tests that never look at outbound webhooks. */
+export const UNREACHABLE_HOOK = 'http://127.0.0.1:9/hook'
+
+/** Starts an emulator with `seed` and takes a token for the seed's first OAuth client. */
+export async function startWithToken(
+  seed: GenesysSeed = testSeed(UNREACHABLE_HOOK),
+): Promise<{ genesys: GenesysEmulator; token: string }> {
+  const genesys = await startGenesysEmulator({ seed })
+  return { genesys, token: await getToken(genesys.url) }
 }
 
 export function postJson(url: string, token: string, body: unknown): Promise<Response> {

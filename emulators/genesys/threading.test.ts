@@ -1,21 +1,19 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 
-import { type GenesysEmulator, startGenesysEmulator } from './index.ts'
+import type { GenesysEmulator } from './index.ts'
 import {
-  getToken,
   inboundPath,
   postJson,
   sendPrefetched,
+  startWithToken,
   TEST_INTEGRATION_ID,
-  testSeed,
 } from './test-helpers.ts'
 
 let genesys: GenesysEmulator
 let token: string
 
 beforeAll(async () => {
-  genesys = await startGenesysEmulator({ seed: testSeed('http://127.0.0.1:9/hook') })
-  token = await getToken(genesys.url)
+  ;({ genesys, token } = await startWithToken())
 })
 afterAll(() => genesys.close())
 
