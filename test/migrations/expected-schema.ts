@@ -180,7 +180,6 @@ export const expectedSchema: Readonly<Record<string, ExpectedTable>> = {
         unique: false,
       },
       messages_idempotency_key: { columns: ['idempotency_key'], unique: true },
-      messages_source_id: { columns: ['conversation_id', 'source_message_id'], unique: false },
     },
   },
   subscriptions: {

@@ -6,6 +6,7 @@ import * as initial from './0001-initial.ts'
 import * as keyValue from './0002-key-value.ts'
 import * as accounts from './0003-accounts.ts'
 import * as retention from './0004-retention.ts'
+import * as messageIndexes from './0005-message-indexes.ts'
 import { type ColumnTypes, columnTypes } from './column-types.ts'
 
 interface DialectMigration {
@@ -22,6 +23,7 @@ const all: Readonly<Record<string, DialectMigration>> = {
   '0002-key-value': keyValue,
   '0003-accounts': accounts,
   '0004-retention': retention,
+  '0005-message-indexes': messageIndexes,
 }
 
 export function migrationProvider(dialect: SqlDialect): MigrationProvider {
