@@ -17,6 +17,7 @@ import { messageRepository } from './repositories/messages.ts'
 import { routeRepository } from './repositories/routes.ts'
 import { stateRepository } from './repositories/state.ts'
 import { subscriptionRepository } from './repositories/subscriptions.ts'
+import { cachingRoutes } from './route-cache.ts'
 
 export interface StoreOptions {
   /** `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
@@ -46,7 +47,7 @@ export async function openStore(options: StoreOptions): Promise<MigratableStore>
     integrations: integrationRepository(context),
     contacts: contactRepository(context),
     integrationEvents: integrationEventRepository(context),
-    routes: routeRepository(context),
+    routes: cachingRoutes(routeRepository(context), context.clock),
     conversations: conversationRepository(context),
     messages: messageRepository(context),
     subscriptions: subscriptionRepository(context),
