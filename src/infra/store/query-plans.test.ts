@@ -5,7 +5,7 @@ import { connect } from './connect.ts'
 import { migrateToLatest } from './migrate.ts'
 
 describe('store query plans (SQLite)', () => {
-  it('finds a message by delivered id through its partial index, by source id by conversation', async () => {
+  it('looks messages and conversations up by index, without a sort', async () => {
     const { db, dialect } = connect('sqlite::memory:')
     try {
       await migrateToLatest(db as Kysely<unknown>, dialect)
@@ -27,6 +27,12 @@ describe('store query plans (SQLite)', () => {
           sql`SELECT * FROM messages WHERE conversation_id = ${'c'} AND source_message_id = ${'s'}`,
         ),
       ).toMatch(/USING INDEX messages_conversation \(conversation_id=\?\)/)
+      // The newest conversation of a key: an index search in the index's order, no sort.
+      const newest = await plan(
+        sql`SELECT * FROM conversations WHERE route_id = ${'r'} AND channel_key = ${'k'} ORDER BY opened_at DESC LIMIT 1`,
+      )
+      expect(newest).toMatch(/USING INDEX conversations_channel_key/)
+      expect(newest).not.toMatch(/TEMP B-TREE/)
       const indexes = await sql<{ name: string; partial: number }>`
         SELECT name, partial FROM pragma_index_list('messages')`.execute(db)
       expect(indexes.rows.find((row) => row.name === 'messages_delivered_id')?.partial).toBe(1)

@@ -42,8 +42,10 @@ export function conversationRepository({ db, codec }: RepositoryContext): Conver
       .selectAll()
       .where(owner[0], '=', owner[1])
       .where(key[0], '=', key[1])
+      // The index's own order, so no sort runs per lookup (a second ORDER BY term made SQLite
+      // build a temporary B-tree for every event). Two conversations of one key never open in
+      // the same millisecond: they are made in that key's lane, one at a time.
       .orderBy('opened_at', 'desc')
-      .orderBy('last_activity_at', 'desc')
       .limit(1)
       .executeTakeFirst()
     return row && toConversation(row)
