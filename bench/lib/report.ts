@@ -42,6 +42,7 @@ export function formatReport(r: BenchResults): string {
       `  CPU per 2xx       bridge ${fixed(i.bridgeCpuMicrosPerAck, 0)} µs, durable floor ${fixed(i.durableFloor.cpuMicrosPerAck, 0)} µs, bare ${fixed(i.bareCpuMicrosPerAck, 0)} µs (user + system, closed loop)`,
       `  ratio bridge/bare ${fixed(i.ratio, 2)}   (target ≥ 0.40); durable floor/bare ${fixed(i.durableFloor.closed.okPerSecond / i.bare.closed.okPerSecond, 2)}, bridge/durable floor ${fixed(i.bridge.closed.okPerSecond / i.durableFloor.closed.okPerSecond, 2)}`,
       `  at ${int(i.bridge.open.offeredRate ?? 0)}/s offered: bridge ${latencyLine(i.bridge.open.latencyMs)}, not sent ${int(i.bridge.open.skipped)}   (target p99 < 10 ms)`,
+      `                       durable floor ${latencyLine(i.durableFloor.open.latencyMs)}`,
       `                       bare   ${latencyLine(i.bare.open.latencyMs)}`,
       `  durable: ${int(i.acknowledged)} acknowledged, ${int(i.storedJobs)} jobs in the queue file; bridge RSS ${fixed(i.bridgeRssMiB, 0)} MiB`,
     )

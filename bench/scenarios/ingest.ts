@@ -23,9 +23,10 @@ export interface IngestResult {
   readonly bare: { closed: LoadResult; open: LoadResult }
   /**
    * The floor of any durable acknowledgement here: node:http + a SQLite WAL append per turn +
-   * fdatasync before the 202 (bench/load/durable-server.ts), closed loop only.
+   * fdatasync before the 202 (bench/load/durable-server.ts). Its open loop at the target rate
+   * shows what p99 any durable acknowledgement can reach on this machine.
    */
-  readonly durableFloor: { closed: LoadResult; cpuMicrosPerAck: number }
+  readonly durableFloor: { closed: LoadResult; open: LoadResult; cpuMicrosPerAck: number }
   readonly bridge: { closed: LoadResult; open: LoadResult }
   /** Bridge 2xx per second / bare 2xx per second, same connections. */
   readonly ratio: number
@@ -92,10 +93,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestResult> {
       ((cpuSeconds(bareChild.pid!) - bareCpuBefore) * 1e6) / bareClosed.okTotal
     const bare = { closed: bareClosed, open: await load(bareUrl, 'open') }
     const floorCpuBefore = cpuSeconds(floorChild.pid!)
-    const floorClosed = await load(`http://127.0.0.1:${floorPort}${path}`, 'closed')
+    const floorUrl = `http://127.0.0.1:${floorPort}${path}`
+    const floorClosed = await load(floorUrl, 'closed')
+    const cpuMicrosPerAck =
+      ((cpuSeconds(floorChild.pid!) - floorCpuBefore) * 1e6) / floorClosed.okTotal
     const durableFloor = {
       closed: floorClosed,
-      cpuMicrosPerAck: ((cpuSeconds(floorChild.pid!) - floorCpuBefore) * 1e6) / floorClosed.okTotal,
+      open: await load(floorUrl, 'open'),
+      cpuMicrosPerAck,
     }
     await stopChild(floorChild)
     const cpuBefore = bridge.cpuSeconds()
