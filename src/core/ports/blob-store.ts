@@ -17,4 +17,10 @@ export interface BlobStore {
   /** Checks a signed URL's parameters; false when forged or expired. */
   verify(key: string, expiresAtMs: number, signature: string): boolean
   delete(key: string): Promise<void>
+  /**
+   * Deletes up to `limit` blobs stored before `cutoff` (with their metadata, and leftovers of
+   * interrupted writes as old) and returns how many went: fewer than `limit` once nothing that
+   * old is left. Each call does a bounded amount of deleting, so callers loop for more.
+   */
+  purgeOlderThan(cutoff: Date, limit: number): Promise<number>
 }

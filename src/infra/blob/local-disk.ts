@@ -6,6 +6,8 @@ import { InvalidInputError } from '../../core/errors.ts'
 import type { BlobMeta, BlobStore, StoredBlob } from '../../core/ports/blob-store.ts'
 import type { Clock } from '../../core/ports/clock.ts'
 import { BLOB_KEY, signBlob, verifyBlobSignature } from './blob-signature.ts'
+import { purgeOldBlobs } from './purge-old.ts'
+import { unlessMissing } from './unless-missing.ts'
 
 export { type BlobResponse, contentDisposition, serveBlob } from './serve-blob.ts'
 
@@ -25,7 +27,8 @@ const FALLBACK_MEDIA_TYPE = 'application/octet-stream'
 /**
  * Blobs on local disk under random 128-bit hex keys, in two-character fan-out folders, each
  * with a JSON metadata sidecar. Files are written to a temporary name and renamed, data before
- * metadata, so a crash never leaves a blob that reads back half-written.
+ * metadata, so a crash never leaves a blob that reads back half-written. Retention purges blobs
+ * by the age of their data file (its mtime): nothing else records when a blob was stored.
  */
 export function createLocalBlobStore(options: LocalBlobStoreOptions): BlobStore {
   if (options.signingKey.length < 32) {
@@ -37,6 +40,8 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): BlobStore 
     const folder = join(options.dir, key.slice(0, 2))
     return { folder, data: join(folder, key), meta: join(folder, `${key}.json`) }
   }
+  /** The fan-out folder where the last purge reached its limit: the next one starts there. */
+  let resumeIn: string | undefined
 
   return {
     async put(data, input) {
@@ -56,8 +61,8 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): BlobStore 
     async get(key) {
       if (!BLOB_KEY.test(key)) return undefined
       const paths = pathsOf(key)
-      const metaBytes = await readIfExists(paths.meta)
-      const data = metaBytes && (await readIfExists(paths.data))
+      const metaBytes = await unlessMissing(readFile(paths.meta))
+      const data = metaBytes && (await unlessMissing(readFile(paths.data)))
       if (!metaBytes || !data) return undefined
       return {
         data: new Uint8Array(data),
@@ -82,6 +87,12 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): BlobStore 
       await rm(paths.meta, { force: true })
       await rm(paths.data, { force: true })
     },
+
+    async purgeOlderThan(cutoff, limit) {
+      const pass = await purgeOldBlobs(options.dir, cutoff.getTime(), limit, resumeIn)
+      resumeIn = pass.stoppedIn
+      return pass.removed
+    },
   }
 }
 
@@ -94,14 +105,4 @@ async function writeAtomically(path: string, data: Uint8Array | string): Promise
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`
   await writeFile(temp, data)
   await rename(temp, path)
-}
-
-/** The file's bytes, or undefined when it does not exist. */
-async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
 }
