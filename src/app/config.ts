@@ -264,7 +264,7 @@ export const configSchema = z
           .max(36_500)
           .default(30)
           .describe(
-            'Days a conversation (open or closed) is kept after its last activity, with its messages; delivery records and AI bot turns as long after they were written. 0 = forever',
+            'Days a conversation (open or closed) is kept after its last activity, with its messages; delivery records, AI bot turns and re-hosted attachments as long after they were written. 0 = forever',
           ),
         eventsDays: z
           .number()

@@ -1,9 +1,16 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm, utimes } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import { newConversation, newMessage, seedRoute } from '../../test/contracts/store/store-context.ts'
 import { capturingLogger, recordingMetrics } from '../connectors/shared/testing/fake-ports.ts'
+import type { BlobStore } from '../core/ports/blob-store.ts'
 import type { Job } from '../core/ports/job-queue.ts'
 import { purgeOld } from '../flows/retention/purge.ts'
+import { createLocalBlobStore } from '../infra/blob/local-disk.ts'
 import { ManualClock } from '../infra/clock/manual-clock.ts'
 import { type MigratableStore, openStore } from '../infra/store/index.ts'
 import { loadConfig } from './config-load.ts'
@@ -16,12 +23,29 @@ const PURGED = 'cxb_retention_purged_total'
 describe('retention', () => {
   let clock: ManualClock
   let store: MigratableStore
+  let blobsDir: string
+  let blobs: BlobStore
   beforeEach(async () => {
     clock = new ManualClock(Date.UTC(2026, 2, 1))
     store = await openStore({ url: 'sqlite::memory:', clock })
     await store.migrate()
+    blobsDir = await mkdtemp(join(tmpdir(), 'cxb-retention-blobs-'))
+    const signingKey = randomBytes(32)
+    blobs = createLocalBlobStore({ dir: blobsDir, publicUrl: 'http://h/blobs', signingKey, clock })
   })
-  afterEach(() => store.close())
+  afterEach(async () => {
+    await store.close()
+    await rm(blobsDir, { recursive: true, force: true })
+  })
+
+  /** A re-hosted attachment stored now by the clock (its files dated so). */
+  const blob = async () => {
+    const { key } = await blobs.put(new Uint8Array([1]), { name: 'a.png', mediaType: 'image/png' })
+    const folder = join(blobsDir, key.slice(0, 2))
+    for (const file of [key, `${key}.json`])
+      await utimes(join(folder, file), clock.now(), clock.now())
+    return key
+  }
 
   /** A conversation last active now, with `messages` messages. */
   const conversation = async (key: string, messages: number) => {
@@ -37,7 +61,7 @@ describe('retention', () => {
     const config = loadConfig({ env })
     const metrics = recordingMetrics()
     const log = capturingLogger()
-    const infra = { store, clock, metrics, redis: undefined } as unknown as Infrastructure
+    const infra = { store, blobs, clock, metrics, redis: undefined } as unknown as Infrastructure
     const [[task, handler]] = Object.entries(retentionHandlers(config, infra))
     expect(task).toBe(retentionSingleton(config).task)
     const job = { task, payload: {}, attempt: 1, maxAttempts: 3 } as unknown as Job
@@ -63,9 +87,11 @@ describe('retention', () => {
     })
     await store.keyValue.set('session', {}, { ttlMs: 1000 })
     await store.keyValue.set('forever', {})
+    const oldBlob = await blob()
     clock.advance(31 * DAY_MS)
     const recent = await conversation('recent', 1)
     await store.state.put(turns!, 'recent-turn', {})
+    const recentBlob = await blob()
 
     const { metrics, log } = await run({})
 
@@ -77,15 +103,18 @@ describe('retention', () => {
       (await store.integrationEvents.page(bot.id, { order: 'asc', take: 5 })).items,
     ).toHaveLength(1)
     expect(await store.keyValue.get('forever')).toBeDefined()
-    const purged = { messages: 2, conversations: 1, state: 1, 'key-value': 1 }
+    expect(await blobs.get(oldBlob)).toBeUndefined()
+    expect(await blobs.get(recentBlob)).toBeDefined()
+    const purged = { messages: 2, conversations: 1, state: 1, blobs: 1, 'key-value': 1 }
     for (const [kind, n] of Object.entries(purged)) expect(metrics.count(PURGED, { kind })).toBe(n)
     expect(metrics.count(PURGED, { kind: 'integration-events' })).toBe(0)
     const line = JSON.parse(log.lines.find((l) => l.includes('old data purged'))!)
     expect(line).toMatchObject({ level: 'info', purged: { ...purged, 'integration-events': 0 } })
   })
 
-  it('keeps conversations and events forever at 0 days, and purges events after eventsDays', async () => {
+  it('keeps conversations, attachments and events forever at 0 days, and purges events after eventsDays', async () => {
     const old = await conversation('old', 1)
+    const oldBlob = await blob()
     const bot = await store.integrations.create({
       kind: 'microsoft-teams-bot',
       name: 'b',
@@ -104,6 +133,7 @@ describe('retention', () => {
     const { metrics } = await run({ CXB_RETENTION__MESSAGES_DAYS: '0' })
     expect(metrics.count(PURGED, { kind: 'integration-events' })).toBe(1)
     expect(await store.conversations.get(old.id)).toBeDefined()
+    expect(await blobs.get(oldBlob)).toBeDefined()
   })
 
   it('goes on batch after batch until nothing old is left', async () => {
@@ -112,14 +142,16 @@ describe('retention', () => {
       await conversation('b', 0),
       await conversation('c', 2),
     ]
+    const oldBlobs = [await blob(), await blob(), await blob(), await blob(), await blob()]
     clock.advance(2 * DAY_MS)
     const metrics = recordingMetrics()
     const purged = await purgeOld(
-      { store, clock, metrics, batch: 2 },
+      { store, blobs, clock, metrics, batch: 2 },
       { messagesDays: 1, eventsDays: 0, messageStateNamespaces: [] },
     )
-    expect(purged).toMatchObject({ messages: 5, conversations: 3 })
+    expect(purged).toMatchObject({ messages: 5, conversations: 3, blobs: 5 })
     for (const { id } of olds) expect(await store.conversations.get(id)).toBeUndefined()
+    for (const key of oldBlobs) expect(await blobs.get(key)).toBeUndefined()
     expect(Math.max(...metrics.calls.map((c) => c.value))).toBeLessThanOrEqual(2)
   })
 })

@@ -18,7 +18,10 @@ export function retentionSingleton(config: Config): Singleton {
   return { name: 'retention', task: RETENTION_TASK, everyMs: config.retention.intervalMs }
 }
 
-/** The purge job; without Redis it also deletes the embedded store's expired sessions and cache. */
+/**
+ * The purge job, of the store and the re-hosted attachments; without Redis it also deletes the
+ * embedded store's expired sessions and cache.
+ */
 export function retentionHandlers(
   config: Config,
   infra: Infrastructure,
@@ -27,6 +30,7 @@ export function retentionHandlers(
   const handler = retentionHandler(
     {
       store,
+      blobs: infra.blobs,
       clock: infra.clock,
       metrics: infra.metrics,
       ...(!infra.redis && { purgeExpiredKeyValues: (n: number) => store.keyValue.purgeExpired(n) }),

@@ -1,3 +1,4 @@
+import type { BlobStore } from '../../core/ports/blob-store.ts'
 import type { Clock } from '../../core/ports/clock.ts'
 import type { JobHandler } from '../../core/ports/job-queue.ts'
 import type { Metrics } from '../../core/ports/metrics.ts'
@@ -7,11 +8,17 @@ const DAY_MS = 24 * 60 * 60 * 1000
 /** Lets other work in between batches (SQLite statements block the event loop). */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
-/** Rows one statement deletes at most, so a run never holds the database's write lock for long. */
+/**
+ * Rows one statement deletes at most, so a run never holds the database's write lock for long;
+ * also the blobs one call deletes.
+ */
 export const PURGE_BATCH = 1000
 
 export interface RetentionPolicy {
-  /** Days an idle conversation, its messages and the per-message state stay; 0 keeps them. */
+  /**
+   * Days an idle conversation, its messages and the per-message state stay, and re-hosted
+   * attachments after they were stored; 0 keeps them.
+   */
   readonly messagesDays: number
   /** Days integration events stay; 0 keeps them. */
   readonly eventsDays: number
@@ -21,6 +28,7 @@ export interface RetentionPolicy {
 
 export interface RetentionDeps {
   readonly store: Pick<Store, 'conversations' | 'messages' | 'integrationEvents' | 'state'>
+  readonly blobs: Pick<BlobStore, 'purgeOlderThan'>
   readonly clock: Clock
   readonly metrics: Metrics
   /** Deletes expired entries of the embedded key-value store (absent with Redis). */
@@ -28,7 +36,8 @@ export interface RetentionDeps {
   readonly batch?: number
 }
 
-export type PurgedKind = 'key-value' | 'messages' | 'conversations' | 'state' | 'integration-events'
+export type PurgedKind =
+  'key-value' | 'messages' | 'conversations' | 'state' | 'blobs' | 'integration-events'
 
 /** The retention singleton's job: one run of `purgeOld`, its counts logged. */
 export function retentionHandler(deps: RetentionDeps, policy: RetentionPolicy): JobHandler {
@@ -42,7 +51,8 @@ export function retentionHandler(deps: RetentionDeps, policy: RetentionPolicy): 
 /**
  * Deletes what the policy no longer keeps, a batch per statement, and counts it in
  * cxb_retention_purged_total. A conversation goes once idle for `messagesDays`, open or closed;
- * its messages go first (they refer to it).
+ * its messages go first (they refer to it). Re-hosted attachments go `messagesDays` after they were
+ * stored, like the messages that link to them.
  */
 export async function purgeOld(
   deps: RetentionDeps,
@@ -56,6 +66,7 @@ export async function purgeOld(
     messages: 0,
     conversations: 0,
     state: 0,
+    blobs: 0,
     'integration-events': 0,
   }
   const drain = async (kind: PurgedKind, step: (limit: number) => Promise<number>) => {
@@ -87,6 +98,7 @@ export async function purgeOld(
     for (const namespace of policy.messageStateNamespaces) {
       await drain('state', (n) => store.state.purgeBefore(namespace, cutoff, n))
     }
+    await drain('blobs', (n) => deps.blobs.purgeOlderThan(cutoff, n))
   }
   if (policy.eventsDays > 0) {
     const cutoff = daysAgo(policy.eventsDays)

@@ -99,7 +99,7 @@ export const METRIC_CATALOGUE: Readonly<Record<string, MetricSpec>> = {
   },
   cxb_retention_purged_total: {
     type: 'counter',
-    help: 'Rows deleted by retention, by kind (messages, conversations, state, integration-events, key-value)',
+    help: 'Rows and blobs deleted by retention, by kind (messages, conversations, state, blobs, integration-events, key-value)',
     labelNames: ['kind'],
   },
 }
