@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { shouldStartNewConversation } from './threading.ts'
+import { shouldRecordActivity, shouldStartNewConversation } from './threading.ts'
 
 const hour = 60 * 60 * 1000
 const now = new Date('2026-05-01T12:00:00Z')
@@ -24,5 +24,25 @@ describe('shouldStartNewConversation', () => {
     ['a zero window always starts anew', ago(0), 0, undefined, true],
   ])('%s → %s', (_name, lastActivityAt, windowMs, closedAt, expected) => {
     expect(shouldStartNewConversation(lastActivityAt, now, windowMs, closedAt)).toBe(expected)
+  })
+})
+
+describe('shouldRecordActivity', () => {
+  it.each([
+    ['a second after, 24 h window', ago(1000), 24 * hour, false],
+    ['just under a minute after, 24 h window', ago(59_999), 24 * hour, false],
+    ['a minute after, 24 h window', ago(60_000), 24 * hour, true],
+    ['an hour after, 24 h window', ago(hour), 24 * hour, true],
+    ['a short window is kept to 1 %: 1 s of a 100 s window', ago(1000), 100_000, true],
+    ['under 1 % of a 100 s window', ago(999), 100_000, false],
+    ['a zero window records every message', ago(0), 0, true],
+    [
+      'recorded activity in the future (clock skew) is not moved back',
+      new Date(now.getTime() + hour),
+      24 * hour,
+      false,
+    ],
+  ])('%s → %s', (_name, lastActivityAt, windowMs, expected) => {
+    expect(shouldRecordActivity(lastActivityAt, now, windowMs)).toBe(expected)
   })
 })

@@ -35,14 +35,15 @@ const said: InboundEnvelope = {
 }
 
 /** A store in memory and a backend whose first send times out after sending. */
-function world() {
+function world(lastActivityAt = new Date()) {
   const messages = new Map<string, Message>()
+  const touches: Date[] = []
   const sends: SendContext[] = []
   const conversation = {
     id: conversationId('conv-1'),
     channel: said.address,
     backend: backendAddress,
-    lastActivityAt: new Date(),
+    lastActivityAt,
   }
   const deps = {
     clock: { now: () => new Date(), nowMs: () => Date.now() },
@@ -60,7 +61,7 @@ function world() {
       conversations: {
         latestByChannelKey: async () => conversation,
         get: async () => conversation,
-        touch: async () => undefined,
+        touch: async (_id: unknown, at: Date) => void touches.push(at),
       },
       messages: {
         byIdempotencyKey: async (key: string) => messages.get(key),
@@ -86,7 +87,7 @@ function world() {
       }),
     },
   } as unknown as FlowDeps
-  return { deps, messages, sends }
+  return { deps, messages, sends, touches }
 }
 
 describe('a customer message whose send timed out', () => {
@@ -100,5 +101,25 @@ describe('a customer message whose send timed out', () => {
     await processChannelEnvelope(teams, said, ctx, deps)
     expect(sends.map((s) => s.resend)).toEqual([false, true])
     expect([...messages.values()].map((m) => m.state)).toEqual(['sent'])
+  })
+})
+
+describe("a customer message's conversation activity", () => {
+  const ctx = { signal: new AbortController().signal, log: undefined } as unknown as JobContext
+  const sendTwice = async (deps: FlowDeps) => {
+    await processChannelEnvelope(teams, said, ctx, deps).catch(() => undefined) // ambiguous
+    await processChannelEnvelope(teams, said, ctx, deps)
+  }
+
+  it('is written when the recorded activity is a minute old or more', async () => {
+    const { deps, touches } = world(new Date(Date.now() - 61_000))
+    await sendTwice(deps)
+    expect(touches).toHaveLength(1)
+  })
+
+  it('is not written again seconds after the last (the 24 h window needs no finer)', async () => {
+    const { deps, touches } = world(new Date(Date.now() - 5_000))
+    await sendTwice(deps)
+    expect(touches).toEqual([])
   })
 })

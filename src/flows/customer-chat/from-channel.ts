@@ -5,6 +5,7 @@ import type { Message } from '../../core/model/message.ts'
 import type { RemoteAddress } from '../../core/model/remote-address.ts'
 import { applyReplyQuote } from '../../core/policies/reply-quote.ts'
 import { sanitizeText } from '../../core/policies/text.ts'
+import { shouldRecordActivity } from '../../core/policies/threading.ts'
 import type { ChannelClient, SendContext } from '../../core/ports/connector.ts'
 import type { JobContext } from '../../core/ports/job-queue.ts'
 import type { FlowDeps } from '../deps.ts'
@@ -123,7 +124,10 @@ async function forwardToBackend(
     await deps.store.messages.setState(stored.id, 'sent', {
       deliveredMessageId: sent.remoteMessageId,
     })
-    await deps.store.conversations.touch(conversation.id, deps.clock.now())
+    const now = deps.clock.now()
+    if (shouldRecordActivity(conversation.lastActivityAt, now, route.policy.threadingWindowMs)) {
+      await deps.store.conversations.touch(conversation.id, now)
+    }
     deps.metrics.increment('cxb_messages_total', { direction: 'to-backend', outcome: 'sent' })
     deps.metrics.observe(
       'cxb_delivery_lag_seconds',
