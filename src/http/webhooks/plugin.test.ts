@@ -154,4 +154,27 @@ describe('webhook plugin', () => {
     expect(response.statusCode).toBe(415)
     expect(verified).toBe(false)
   })
+
+  it('hands the connector the raw bytes of any JSON type, and refuses a body over the limit', async () => {
+    const seen: string[] = []
+    const built = await build({
+      verify: async (raw) => {
+        seen.push(raw.rawBody.toString('utf8'))
+      },
+    })
+    app = built.app
+    const body = '{ "value" : [ 1,2 ] }'
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/vnd.x+json',
+    ]) {
+      expect((await post('/webhooks/microsoft-teams/on/events', body, type)).statusCode).toBe(202)
+    }
+    expect(seen).toEqual([body, body, body])
+    const tooBig = await post('/webhooks/microsoft-teams/on/events', `"${'x'.repeat(1024)}"`)
+    expect(tooBig.statusCode).toBe(413)
+    expect(tooBig.headers['content-type']).toMatch(/^application\/problem\+json/)
+    expect(seen).toHaveLength(3)
+  })
 })
