@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
 import type { Participant } from '../../../core/model/participant.ts'
+import type { Clock } from '../../../core/ports/clock.ts'
 import type { KeyValueStore } from '../../../core/ports/key-value.ts'
 import type { HttpClient } from '../../shared/http.ts'
 import { httpAuth, type TokenProvider } from '../identity/index.ts'
@@ -15,6 +16,13 @@ const user = z.object({
 })
 
 const CACHE_TTL_MS = 24 * 60 * 60 * 1000
+/**
+ * What this process looked up in the last minute is reused without reading the shared cache (a
+ * store query, or a Redis round trip in a fleet, per message of a busy chat). Bounded: past the
+ * limit it starts over.
+ */
+const MEMO_TTL_MS = 60_000
+const MEMO_LIMIT = 1_000
 type DirectoryEntry = { readonly upn: string | null; readonly mail: string | null }
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -22,20 +30,30 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  * Completes a Teams participant with its UPN and mail from the directory
  * (`GET /users/{id}`, application permission User.Read.All), so a contact center can look the
  * customer up in its CRM. chatMessage.from carries only id, name and tenant. Guests and users
- * of other tenants are not in our directory: they stay as they are. Cached for a day.
+ * of other tenants are not in our directory: they stay as they are. Cached for a day in the
+ * shared cache, and for a minute in this process.
  */
 export function createUserResolver(
   settings: MicrosoftTeamsSettings,
-  deps: { http: HttpClient; cache: KeyValueStore },
+  deps: { http: HttpClient; cache: KeyValueStore; clock: Clock },
   tokens: { app: TokenProvider },
 ) {
   const auth = httpAuth(tokens.app)
+  const memo = new Map<string, { readonly at: number; readonly entry: DirectoryEntry }>()
+  const remember = (key: string, entry: DirectoryEntry) => {
+    if (memo.size >= MEMO_LIMIT) memo.clear()
+    memo.set(key, { at: deps.clock.nowMs(), entry })
+  }
   return async (participant: Participant, signal?: AbortSignal): Promise<Participant> => {
     const id = participant.aadObjectId
     if (!id || !GUID.test(id) || participant.upn) return participant
     if (participant.tenantId && participant.tenantId !== settings.tenantId) return participant
     const cacheKey = `graph-user:${settings.tenantId}:${id}`
-    let found = (await deps.cache.get<DirectoryEntry>(cacheKey))?.value
+    const recent = memo.get(cacheKey)
+    let found =
+      recent && deps.clock.nowMs() - recent.at < MEMO_TTL_MS
+        ? recent.entry
+        : (await deps.cache.get<DirectoryEntry>(cacheKey))?.value
     if (!found) {
       try {
         const res = await deps.http.request({
@@ -59,6 +77,7 @@ export function createUserResolver(
       }
       await deps.cache.set(cacheKey, found, { ttlMs: CACHE_TTL_MS })
     }
+    if (found !== recent?.entry) remember(cacheKey, found)
     return {
       ...participant,
       ...(found.upn ? { upn: found.upn } : {}),
