@@ -100,4 +100,33 @@ describe('cachingRoutes', () => {
     await repository.create(route)
     expect(await routes.byChannelIntegration(TEAMS)).toHaveLength(1)
   })
+
+  it('does not keep a lookup that was reading while this process wrote', async () => {
+    const clock = new ManualClock()
+    const { repository, lookups } = countingRoutes()
+    const created = await repository.create(route)
+    const waiting: Array<() => void> = []
+    const slow: RouteRepository = {
+      ...repository,
+      async byChannelIntegration(id) {
+        const found = await repository.byChannelIntegration(id)
+        await new Promise<void>((resolve) => waiting.push(resolve))
+        return found
+      },
+    }
+    const release = async () => {
+      while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve))
+      waiting.shift()!()
+    }
+    const routes = cachingRoutes(slow, clock)
+    const reading = routes.byChannelIntegration(TEAMS) // has read the old policy, then waits
+    await routes.updatePolicy(created.id, { ...defaultRoutePolicy, replyQuote: 'strip' })
+    await release()
+    expect((await reading)[0]?.policy.replyQuote).toBe('quote')
+
+    const next = routes.byChannelIntegration(TEAMS)
+    await release()
+    expect((await next)[0]?.policy.replyQuote).toBe('strip')
+    expect(lookups.channel).toBe(2)
+  })
 })

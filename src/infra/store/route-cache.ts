@@ -18,12 +18,15 @@ export function cachingRoutes(
   ttlMs = ROUTE_CACHE_TTL_MS,
 ): RouteRepository {
   const cache = new Map<string, { readonly at: number; readonly routes: Route[] }>()
+  // Bumped by every write: a lookup that was reading while a write went by is not kept.
+  let generation = 0
   const cached = async (key: string, load: () => Promise<Route[]>): Promise<Route[]> => {
     const now = clock.nowMs()
     const hit = cache.get(key)
     if (hit && now - hit.at < ttlMs) return hit.routes
+    const before = generation
     const found = await load()
-    if (found.length > 0) cache.set(key, { at: now, routes: found })
+    if (found.length > 0 && generation === before) cache.set(key, { at: now, routes: found })
     else cache.delete(key)
     return found
   }
@@ -31,6 +34,7 @@ export function cachingRoutes(
     try {
       return await write
     } finally {
+      generation++
       cache.clear()
     }
   }
