@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 
 // Fewer B-trees to write per stored message (every index is one more page to change and log on
-// each insert; docs/benchmarks.md, "Store indexes"):
+// each insert; docs/benchmarks.md, "2026-11-22, sixth session"):
 // - messages_source_id goes. `bySourceId` finds its conversation's rows through
 //   messages_conversation (same leading column) and filters those; no flow calls it per message.
 // - messages_delivered_id holds only rows that have a delivered id. A message is inserted before
