@@ -1,7 +1,9 @@
 import { z } from 'zod'
 
 import { AuthenticationError, InvalidInputError } from '../../../core/errors.ts'
-import type { JwtVerifier } from '../identity/jwt.ts'
+import type { RawRequest } from '../../../core/ports/connector.ts'
+import type { ConnectorDeps } from '../../shared/deps.ts'
+import { type JwtVerifier, jwtVerifiers } from '../identity/jwt.ts'
 
 /** Issuer of tokens the Bot Connector sends to bots. */
 export const BOT_CONNECTOR_ISSUER = 'https://api.botframework.com'
@@ -58,4 +60,27 @@ export async function verifyConnectorRequest(
   if (serviceUrlClaim !== activity.serviceUrl) {
     throw new AuthenticationError('serviceurl claim does not match the activity')
   }
+}
+
+/** The bot a Connector request is addressed to, and where its signing keys are published. */
+export interface ConnectorAudience {
+  readonly appId: string
+  readonly openIdMetadataUrl: string
+}
+
+/**
+ * verifyConnectorRequest for a webhook: each OpenID metadata URL keeps one verifier (and so its
+ * cached keys) across requests, whichever bot integration the request is for.
+ */
+export function connectorRequestVerifier(
+  deps: Pick<ConnectorDeps, 'http' | 'clock'>,
+): (bot: ConnectorAudience, req: RawRequest) => Promise<void> {
+  const verifierFor = jwtVerifiers(deps)
+  return (bot, req) =>
+    verifyConnectorRequest(
+      verifierFor(bot.openIdMetadataUrl),
+      bot.appId,
+      req.headers['authorization'],
+      req.rawBody,
+    )
 }

@@ -3,10 +3,9 @@ import type { Integration } from '../../../core/model/integration.ts'
 import type { WebhookRoute } from '../../../core/ports/connector.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
 import { settingsOf } from '../graph/settings-of.ts'
-import { jwtVerifiers } from '../identity/jwt.ts'
 import { parseActivity } from './activity.ts'
 import { activityToEnvelopes } from './from-activity.ts'
-import { verifyConnectorRequest } from './inbound-auth.ts'
+import { connectorRequestVerifier } from './inbound-auth.ts'
 
 function botOf(integration: Integration) {
   const bot = settingsOf(integration).bot
@@ -20,18 +19,12 @@ function botOf(integration: Integration) {
  * calls a remote except the (cached) key fetch the signature check needs.
  */
 export function botFrameworkWebhook(deps: ConnectorDeps): WebhookRoute {
-  const verifierFor = jwtVerifiers(deps)
+  const verifyConnector = connectorRequestVerifier(deps)
   return {
     name: 'botframework',
     path: '/messages',
     async verify(req, integration) {
-      const bot = botOf(integration)
-      await verifyConnectorRequest(
-        verifierFor(bot.openIdMetadataUrl),
-        bot.appId,
-        req.headers['authorization'],
-        req.rawBody,
-      )
+      await verifyConnector(botOf(integration), req)
     },
     async parse(req, integration) {
       return activityToEnvelopes(parseActivity(req.rawBody), integration.id, deps.clock.now(), {

@@ -2,8 +2,7 @@ import { AuthenticationError } from '../../../core/errors.ts'
 import type { WebhookRoute } from '../../../core/ports/connector.ts'
 import type { ConnectorDeps } from '../../shared/deps.ts'
 import { parseActivity } from '../botframework/activity.ts'
-import { verifyConnectorRequest } from '../botframework/inbound-auth.ts'
-import { jwtVerifiers } from '../identity/jwt.ts'
+import { connectorRequestVerifier } from '../botframework/inbound-auth.ts'
 import { botActivityToEnvelopes } from './from-activity.ts'
 import { teamsBotSettings } from './settings.ts'
 
@@ -14,18 +13,16 @@ import { teamsBotSettings } from './settings.ts'
  * delivery it has no answer to within about 15 s.
  */
 export function teamsBotWebhook(deps: ConnectorDeps): WebhookRoute {
-  const verifierFor = jwtVerifiers(deps)
+  const verifyConnector = connectorRequestVerifier(deps)
   return {
     name: 'teams-bot',
     path: '/messages',
     async verify(req, integration) {
       const settings = teamsBotSettings.parse(integration.settings)
       if (!settings.appId) throw new AuthenticationError('the bot has no app id yet')
-      await verifyConnectorRequest(
-        verifierFor(settings.openIdMetadataUrl),
-        settings.appId,
-        req.headers['authorization'],
-        req.rawBody,
+      await verifyConnector(
+        { appId: settings.appId, openIdMetadataUrl: settings.openIdMetadataUrl },
+        req,
       )
     },
     async parse(req, integration) {
