@@ -1,6 +1,6 @@
 import { RemoteAuthError, RemoteRejectedError, RemoteUnavailableError } from '../../core/errors.ts'
 import type { Responder, ResponderFinish, ResponderTurn } from '../../core/ports/responder.ts'
-import { remoteReply } from '../shared/remote-reply.ts'
+import { streamingResponder } from '../shared/remote-reply.ts'
 import { type ResponderDeps, responderSecret } from '../shared/responder-deps.ts'
 import { sseEvents } from '../shared/sse.ts'
 import {
@@ -30,13 +30,7 @@ export function createOpenAiResponder(
     totalMs: settings.timeouts.totalMs,
     reclassify: quotaExhausted,
   } as const
-  return {
-    kind: 'openai-compatible',
-    respond: (turn, ctx) =>
-      remoteReply(ctx, options, async function* (signal) {
-        return yield* readAnswer(await open(turn, signal), host)
-      }),
-  }
+  return streamingResponder(options, open, readAnswer)
 
   async function open(turn: ResponderTurn, signal: AbortSignal): Promise<HttpStream> {
     const body = JSON.stringify(chatRequest(settings, turn))

@@ -1,12 +1,15 @@
 import { classifyResponderFailure } from '../../core/policies/responder-failure.ts'
 import type {
+  Responder,
   ResponderContext,
   ResponderFinish,
   ResponderKind,
   ResponderReply,
+  ResponderTurn,
 } from '../../core/ports/responder.ts'
 import { replyFrom } from './responder-reply.ts'
 import { answerDeadline } from './responder-timeouts.ts'
+import type { AnswerReader, HttpStream } from './stream-request.ts'
 
 export interface RemoteReplyOptions {
   readonly responder: ResponderKind
@@ -38,6 +41,24 @@ export function remoteReply(
       deadline.clear()
     }
   })
+}
+
+/**
+ * A Responder over HTTP: each turn opens one answer stream (`open`, given the signal of
+ * remoteReply) and `read` turns it into the reply. `options.responder` is also its kind.
+ */
+export function streamingResponder(
+  options: RemoteReplyOptions,
+  open: (turn: ResponderTurn, signal: AbortSignal) => Promise<HttpStream>,
+  read: AnswerReader<ResponderFinish>,
+): Responder {
+  return {
+    kind: options.responder,
+    respond: (turn, ctx) =>
+      remoteReply(ctx, options, async function* (signal) {
+        return yield* read(await open(turn, signal), options.host)
+      }),
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { RemoteRejectedError, RemoteUnavailableError } from '../../core/errors.ts'
 import type { Responder, ResponderFinish, ResponderTurn } from '../../core/ports/responder.ts'
-import { remoteReply } from '../shared/remote-reply.ts'
+import { streamingResponder } from '../shared/remote-reply.ts'
 import { type ResponderDeps, responderSecret } from '../shared/responder-deps.ts'
 import {
   type HttpStream,
@@ -25,13 +25,7 @@ export function createWebhookResponder(
 ): Responder {
   const host = new URL(settings.url).host
   const options = { responder: 'webhook', host, totalMs: settings.timeouts.totalMs } as const
-  return {
-    kind: 'webhook',
-    respond: (turn, ctx) =>
-      remoteReply(ctx, options, async function* (signal) {
-        return yield* readAnswer(await post(turn, signal), host)
-      }),
-  }
+  return streamingResponder(options, post, readAnswer)
 
   async function post(turn: ResponderTurn, signal: AbortSignal): Promise<HttpStream> {
     const now = deps.clock.now()
