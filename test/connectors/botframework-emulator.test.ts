@@ -1,61 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import {
-  type BotFrameworkEmulator,
-  startBotFrameworkEmulator,
-} from '../../emulators/botframework/index.ts'
-import {
-  type IdentityEmulator,
-  startIdentityEmulator,
-} from '../../emulators/microsoft-identity/index.ts'
-import {
-  botFrameworkWebhook,
-  createBotSender,
-  isBotEcho,
-} from '../../src/connectors/microsoft/botframework/index.ts'
+import type { BotFrameworkEmulator } from '../../emulators/botframework/index.ts'
+import { createBotSender, isBotEcho } from '../../src/connectors/microsoft/botframework/index.ts'
 import { microsoftTeamsSettings } from '../../src/connectors/microsoft/settings.ts'
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import { PolicyRefusedError, RemoteUnavailableError } from '../../src/core/errors.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import type { OutgoingMessage, SendContext } from '../../src/core/ports/connector.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
-import { type BotEndpoint, startBotEndpoint } from './botframework-bot-endpoint.ts'
-import {
-  BOT_APP_ID,
-  memorySecrets,
-  silentLog,
-  teamsIntegration,
-  TENANT_ID,
-  testDeps,
-} from './botframework-support.ts'
+import type { BotEndpoint } from './botframework-bot-endpoint.ts'
+import { type BotEmulators, startBotEmulators, USER } from './botframework-emulators.ts'
+import { BOT_APP_ID, silentLog, TENANT_ID } from './botframework-support.ts'
 
-const BOT_SECRET = 'bot~password'
-const USER = {
-  id: '29:1-megan',
-  aadObjectId: 'ef1c916a-3135-4417-ba27-8eb7bd084193',
-  name: 'Megan Bowen',
-  tenantId: TENANT_ID,
-}
-
-let idp: IdentityEmulator
+let world: BotEmulators
 let bf: BotFrameworkEmulator
 let endpoint: BotEndpoint
 let clock: ManualClock
 let deps: ConnectorDeps
 
-const settingsJson = () => ({
-  tenantId: TENANT_ID,
-  clientId: 'graph-app',
-  clientSecretName: 'graph-secret',
-  authorityHost: idp.url,
-  notifications: { clientStateName: 'client-state' },
-  bot: {
-    appId: BOT_APP_ID,
-    appPasswordName: 'bot-password',
-    openIdMetadataUrl: `${idp.url}/botframework/v1/.well-known/openidconfiguration`,
-  },
-})
-const settings = () => microsoftTeamsSettings.parse(settingsJson())
+const settings = () => microsoftTeamsSettings.parse(world.settings)
 const ctx = (idempotencyKey: string): SendContext => ({ idempotencyKey, log: silentLog })
 const agentSays = (text: string): OutgoingMessage => ({
   content: { text, attachments: [], mentions: [] },
@@ -64,28 +27,14 @@ const agentSays = (text: string): OutgoingMessage => ({
 })
 
 beforeAll(async () => {
-  idp = await startIdentityEmulator({
-    apps: [{ appId: BOT_APP_ID, secret: BOT_SECRET, tenantId: TENANT_ID }],
-  })
   clock = new ManualClock(Date.now())
-  deps = testDeps({
-    clock,
-    secrets: memorySecrets({ 'bot-password': BOT_SECRET }),
-  })
-  endpoint = await startBotEndpoint(botFrameworkWebhook(deps), teamsIntegration(settingsJson()))
-  bf = await startBotFrameworkEmulator({
-    identity: idp,
-    bots: [{ appId: BOT_APP_ID, endpoint: `${endpoint.url}/messages`, name: 'Cx Bot' }],
-  })
+  world = await startBotEmulators({ clock })
+  bf = world.bf
+  endpoint = world.endpoint
+  deps = world.deps
   bf.control.addUser(USER)
-  // The connector emulator speaks plain HTTP on loopback: trusted for this test only.
-  deps = { ...deps, trustedHosts: [new URL(bf.serviceUrl).host] }
 })
-afterAll(async () => {
-  await bf.close()
-  await endpoint.close()
-  await idp.close()
-})
+afterAll(() => world.close())
 beforeEach(() => {
   endpoint.envelopes.length = 0
   endpoint.refusals.length = 0

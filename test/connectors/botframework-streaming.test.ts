@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
-import {
-  type BotFrameworkEmulator,
-  type SentActivity,
-  startBotFrameworkEmulator,
-} from '../../emulators/botframework/index.ts'
+import type { BotFrameworkEmulator, SentActivity } from '../../emulators/botframework/index.ts'
 import { EmulatorClock } from '../../emulators/kit/clock.ts'
-import {
-  type IdentityEmulator,
-  startIdentityEmulator,
-} from '../../emulators/microsoft-identity/index.ts'
-import {
-  botConnectionOf,
-  botFrameworkWebhook,
-} from '../../src/connectors/microsoft/botframework/index.ts'
+import { botConnectionOf } from '../../src/connectors/microsoft/botframework/index.ts'
 import {
   createStreamingReplySender,
   DEFAULT_REPLY_OPTIONS,
@@ -23,53 +12,27 @@ import { microsoftTeamsSettings } from '../../src/connectors/microsoft/settings.
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
-import { type BotEndpoint, startBotEndpoint } from './botframework-bot-endpoint.ts'
-import {
-  BOT_APP_ID,
-  memorySecrets,
-  silentLog,
-  teamsIntegration,
-  TENANT_ID,
-  testDeps,
-} from './botframework-support.ts'
+import type { BotEndpoint } from './botframework-bot-endpoint.ts'
+import { type BotEmulators, startBotEmulators, USER } from './botframework-emulators.ts'
+import { silentLog } from './botframework-support.ts'
 
 /**
  * The streaming reply sender against the Bot Framework emulator over real HTTP. The emulator's
  * clock is frozen and moves with the bridge's manual clock (`tick`), so the emulator's
  * one-request-a-second and two-minute rules judge exactly the pace the sender kept.
  */
-const BOT_SECRET = 'bot~password'
-const USER = {
-  id: '29:1-megan',
-  aadObjectId: 'ef1c916a-3135-4417-ba27-8eb7bd084193',
-  name: 'Megan Bowen',
-  tenantId: TENANT_ID,
-}
-
 let emulatorClock: EmulatorClock
 let clock: ManualClock
-let idp: IdentityEmulator
+let world: BotEmulators
 let bf: BotFrameworkEmulator
 let endpoint: BotEndpoint
 let deps: ConnectorDeps
 let keys = 0
 let inFlight = 0
 
-const settingsJson = () => ({
-  tenantId: TENANT_ID,
-  clientId: 'graph-app',
-  clientSecretName: 'graph-secret',
-  authorityHost: idp.url,
-  notifications: { clientStateName: 'client-state' },
-  bot: {
-    appId: BOT_APP_ID,
-    appPasswordName: 'bot-password',
-    openIdMetadataUrl: `${idp.url}/botframework/v1/.well-known/openidconfiguration`,
-  },
-})
 const sender = (overrides: Partial<StreamingReplyOptions> = {}) =>
   createStreamingReplySender(
-    botConnectionOf(microsoftTeamsSettings.parse(settingsJson())),
+    botConnectionOf(microsoftTeamsSettings.parse(world.settings)),
     deps,
     overrides,
   )
@@ -78,19 +41,11 @@ beforeAll(async () => {
   emulatorClock = new EmulatorClock()
   emulatorClock.freeze()
   clock = new ManualClock(emulatorClock.nowMs())
-  idp = await startIdentityEmulator({
-    clock: emulatorClock,
-    apps: [{ appId: BOT_APP_ID, secret: BOT_SECRET, tenantId: TENANT_ID }],
-  })
-  deps = testDeps({ clock, secrets: memorySecrets({ 'bot-password': BOT_SECRET }) })
-  endpoint = await startBotEndpoint(botFrameworkWebhook(deps), teamsIntegration(settingsJson()))
-  bf = await startBotFrameworkEmulator({
-    clock: emulatorClock,
-    identity: idp,
-    bots: [{ appId: BOT_APP_ID, endpoint: `${endpoint.url}/messages`, name: 'Cx Bot' }],
-  })
+  world = await startBotEmulators({ clock, emulatorClock })
+  bf = world.bf
+  endpoint = world.endpoint
   // Time stands still while the bridge waits for an answer, as on a fast network.
-  const http = deps.http
+  const http = world.deps.http
   const counted = {
     async request(req: Parameters<typeof http.request>[0]) {
       inFlight += 1
@@ -101,13 +56,9 @@ beforeAll(async () => {
       }
     },
   }
-  deps = { ...deps, http: counted, trustedHosts: [new URL(bf.serviceUrl).host] }
+  deps = { ...world.deps, http: counted }
 })
-afterAll(async () => {
-  await bf.close()
-  await endpoint.close()
-  await idp.close()
-})
+afterAll(() => world.close())
 beforeEach(() => {
   bf.control.clearFaults()
   tick(10_000) // past every per-second window of the previous test
