@@ -5,7 +5,6 @@ import {
   createOpenMessagingClient,
   firstSendEvidenceMs,
 } from '../../src/connectors/genesys/open-messaging/client.ts'
-import { genesysOutboundWebhook } from '../../src/connectors/genesys/open-messaging/webhook.ts'
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import { RemoteUnavailableError } from '../../src/core/errors.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
@@ -17,14 +16,13 @@ import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { eventually } from '../support/sandbox.ts'
 import { silentLog } from './botframework-support.ts'
 import {
+  type BridgeWebhook,
   CLIENT_SECRET,
   countingSecrets,
   customerMessage,
   genesysDeps,
-  genesysIntegration,
   OM_INTEGRATION_ID,
-  startBridgeWebhook,
-  startGenesys,
+  startGenesysWithWebhook,
   teamsChat,
   teamsCustomer,
   WEBHOOK_TOKEN,
@@ -53,7 +51,7 @@ const clock = (() => {
 })()
 
 let genesys: GenesysEmulator
-let bridge: Awaited<ReturnType<typeof startBridgeWebhook>>
+let bridge: BridgeWebhook
 let integration: Integration
 let deps: ConnectorDeps
 let to: RemoteAddress
@@ -82,12 +80,10 @@ async function sendCut(client: BackendClient, key: string, text = key) {
 const texts = () => genesys.control.received().map((r) => r.text)
 
 beforeEach(async () => {
-  genesys = await startGenesys('http://127.0.0.1:9/unused')
-  integration = genesysIntegration(genesys.url)
-  bridge = await startBridgeWebhook(genesysOutboundWebhook({ secrets, clock }), integration)
-  genesys.control.updateIntegration(OM_INTEGRATION_ID, {
-    outboundNotificationWebhookUrl: bridge.url,
-  })
+  const world = await startGenesysWithWebhook({ secrets, clock })
+  genesys = world.genesys
+  integration = world.integration
+  bridge = world.bridge
   deps = { ...genesysDeps(secrets), clock }
   const client = newProcess()
   to = client.addressFor(client.identify(teamsCustomer, teamsChat))

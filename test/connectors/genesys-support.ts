@@ -7,6 +7,10 @@ import {
   startGenesysEmulator,
 } from '../../emulators/genesys/index.ts'
 import { genesysRateBudget } from '../../src/connectors/genesys/open-messaging/client.ts'
+import {
+  genesysOutboundWebhook,
+  type OutboundWebhookDeps,
+} from '../../src/connectors/genesys/open-messaging/webhook.ts'
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import type { InboundEnvelope } from '../../src/core/events.ts'
 import { integrationId } from '../../src/core/model/ids.ts'
@@ -163,10 +167,29 @@ export async function startBridgeWebhook(route: WebhookRoute, integration: Integ
   }
 }
 
+export type BridgeWebhook = Awaited<ReturnType<typeof startBridgeWebhook>>
+
 export async function startGenesys(webhookUrl: string): Promise<GenesysEmulator> {
   return startGenesysEmulator({
     port: 0,
     seed: genesysSeed(webhookUrl),
     webhook: { retryDelayMs: 20, timeoutMs: 2000 },
   })
+}
+
+/**
+ * The Genesys emulator with the bridge's outbound webhook as its integration's notification URL:
+ * what agents send reaches `bridge.envelopes` over real HTTP.
+ */
+export async function startGenesysWithWebhook(
+  deps: OutboundWebhookDeps,
+  settings: Record<string, unknown> = {},
+) {
+  const genesys = await startGenesys('http://127.0.0.1:9/unused')
+  const integration = genesysIntegration(genesys.url, settings)
+  const bridge = await startBridgeWebhook(genesysOutboundWebhook(deps), integration)
+  genesys.control.updateIntegration(OM_INTEGRATION_ID, {
+    outboundNotificationWebhookUrl: bridge.url,
+  })
+  return { genesys, integration, bridge }
 }

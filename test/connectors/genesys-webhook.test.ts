@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import type { GenesysEmulator } from '../../emulators/genesys/index.ts'
 import { createOpenMessagingClient } from '../../src/connectors/genesys/open-messaging/client.ts'
-import { genesysOutboundWebhook } from '../../src/connectors/genesys/open-messaging/webhook.ts'
 import { PolicyRefusedError } from '../../src/core/errors.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
@@ -10,21 +9,20 @@ import type { BackendClient } from '../../src/core/ports/connector.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { silentLog } from './botframework-support.ts'
 import {
+  type BridgeWebhook,
   CLIENT_SECRET,
   countingSecrets,
   customerMessage,
   genesysDeps,
-  genesysIntegration,
   OM_INTEGRATION_ID,
-  startBridgeWebhook,
-  startGenesys,
+  startGenesysWithWebhook,
   teamsChat,
   teamsCustomer,
   WEBHOOK_TOKEN,
 } from './genesys-support.ts'
 
 let genesys: GenesysEmulator
-let bridge: Awaited<ReturnType<typeof startBridgeWebhook>>
+let bridge: BridgeWebhook
 let client: BackendClient
 let to: RemoteAddress
 let integration: Integration
@@ -35,15 +33,10 @@ const secrets = countingSecrets({
 })
 
 async function start(settings: Record<string, unknown> = {}) {
-  genesys = await startGenesys('http://127.0.0.1:9/unused')
-  integration = genesysIntegration(genesys.url, settings)
-  bridge = await startBridgeWebhook(
-    genesysOutboundWebhook({ secrets, clock: systemClock }),
-    integration,
-  )
-  genesys.control.updateIntegration(OM_INTEGRATION_ID, {
-    outboundNotificationWebhookUrl: bridge.url,
-  })
+  const world = await startGenesysWithWebhook({ secrets, clock: systemClock }, settings)
+  genesys = world.genesys
+  integration = world.integration
+  bridge = world.bridge
   client = createOpenMessagingClient(integration, genesysDeps(secrets, [new URL(genesys.url).host]))
   to = client.addressFor(client.identify(teamsCustomer, teamsChat))
   await client.send(to, customerMessage('Hi'), { idempotencyKey: 'teams:m-1', log: silentLog })
