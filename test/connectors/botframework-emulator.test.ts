@@ -8,13 +8,13 @@ import { PolicyRefusedError, RemoteUnavailableError } from '../../src/core/error
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import type { OutgoingMessage, SendContext } from '../../src/core/ports/connector.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
-import type { BotEndpoint } from './botframework-bot-endpoint.ts'
 import { type BotEmulators, startBotEmulators, USER } from './botframework-emulators.ts'
 import { BOT_APP_ID, silentLog, TENANT_ID } from './botframework-support.ts'
+import type { WebhookEndpoint } from './webhook-endpoint.ts'
 
 let world: BotEmulators
 let bf: BotFrameworkEmulator
-let endpoint: BotEndpoint
+let endpoint: WebhookEndpoint
 let clock: ManualClock
 let deps: ConnectorDeps
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
 afterAll(() => world.close())
 beforeEach(() => {
   endpoint.envelopes.length = 0
-  endpoint.refusals.length = 0
+  endpoint.refused.length = 0
   bf.control.clearFaults()
 })
 

@@ -11,7 +11,6 @@ import { botFrameworkWebhook } from '../../src/connectors/microsoft/botframework
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import type { JsonObject } from '../../src/core/model/json.ts'
 import type { Clock } from '../../src/core/ports/clock.ts'
-import { type BotEndpoint, startBotEndpoint } from './botframework-bot-endpoint.ts'
 import {
   BOT_APP_ID,
   botSettings,
@@ -20,6 +19,7 @@ import {
   TENANT_ID,
   testDeps,
 } from './botframework-support.ts'
+import { startWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoint.ts'
 
 /** A Teams user of the Bot Framework emulator. */
 export const USER = {
@@ -33,7 +33,7 @@ export interface BotEmulators {
   readonly idp: IdentityEmulator
   readonly bf: BotFrameworkEmulator
   /** The bridge's Bot Framework webhook, where the emulator delivers user activities. */
-  readonly endpoint: BotEndpoint
+  readonly endpoint: WebhookEndpoint
   /** The integration's settings: its bot's keys and tokens come from the identity emulator. */
   readonly settings: JsonObject
   /** Deps on `clock` that trust the emulator's plain-HTTP connector (loopback, tests only). */
@@ -59,7 +59,7 @@ export async function startBotEmulators(input: {
     authorityHost: idp.url,
   }
   const deps = testDeps({ clock: input.clock, secrets: memorySecrets({ 'bot-password': secret }) })
-  const endpoint = await startBotEndpoint(botFrameworkWebhook(deps), teamsIntegration(settings))
+  const endpoint = await startWebhookEndpoint(botFrameworkWebhook(deps), teamsIntegration(settings))
   const bf = await startBotFrameworkEmulator({
     ...(input.emulatorClock ? { clock: input.emulatorClock } : {}),
     identity: idp,

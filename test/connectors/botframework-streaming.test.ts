@@ -12,9 +12,9 @@ import { microsoftTeamsSettings } from '../../src/connectors/microsoft/settings.
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
 import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import { ManualClock } from '../../src/infra/clock/manual-clock.ts'
-import type { BotEndpoint } from './botframework-bot-endpoint.ts'
 import { type BotEmulators, startBotEmulators, USER } from './botframework-emulators.ts'
 import { silentLog } from './botframework-support.ts'
+import type { WebhookEndpoint } from './webhook-endpoint.ts'
 
 /**
  * The streaming reply sender against the Bot Framework emulator over real HTTP. The emulator's
@@ -25,7 +25,7 @@ let emulatorClock: EmulatorClock
 let clock: ManualClock
 let world: BotEmulators
 let bf: BotFrameworkEmulator
-let endpoint: BotEndpoint
+let endpoint: WebhookEndpoint
 let deps: ConnectorDeps
 let keys = 0
 let inFlight = 0

@@ -16,7 +16,6 @@ import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { eventually } from '../support/sandbox.ts'
 import { silentLog } from './botframework-support.ts'
 import {
-  type BridgeWebhook,
   CLIENT_SECRET,
   countingSecrets,
   customerMessage,
@@ -27,6 +26,7 @@ import {
   teamsCustomer,
   WEBHOOK_TOKEN,
 } from './genesys-support.ts'
+import type { WebhookEndpoint } from './webhook-endpoint.ts'
 
 /*
  * A send cut after Genesys took it (a crash, a timeout) is resent with `resend` set; Open
@@ -51,7 +51,7 @@ const clock = (() => {
 })()
 
 let genesys: GenesysEmulator
-let bridge: BridgeWebhook
+let bridge: WebhookEndpoint
 let integration: Integration
 let deps: ConnectorDeps
 let to: RemoteAddress

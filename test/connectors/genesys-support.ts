@@ -1,6 +1,3 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-
 import {
   type GenesysEmulator,
   type GenesysSeed,
@@ -12,7 +9,6 @@ import {
   type OutboundWebhookDeps,
 } from '../../src/connectors/genesys/open-messaging/webhook.ts'
 import type { ConnectorDeps } from '../../src/connectors/shared/deps.ts'
-import type { InboundEnvelope } from '../../src/core/events.ts'
 import { integrationId } from '../../src/core/model/ids.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { Participant } from '../../src/core/model/participant.ts'
@@ -20,6 +16,7 @@ import type { RemoteAddress } from '../../src/core/model/remote-address.ts'
 import type { OutgoingMessage, WebhookRoute } from '../../src/core/ports/connector.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { memorySecrets, testDeps } from './botframework-support.ts'
+import { startWebhookEndpoint, type WebhookEndpoint } from './webhook-endpoint.ts'
 
 export const OM_INTEGRATION_ID = '1f7a1c52-7b0c-4a3c-9d9b-6a2a0c1e5f10'
 export const WEBHOOK_TOKEN = 'genesys-webhook-token-0123456789'
@@ -120,54 +117,15 @@ export function genesysDeps(
   })
 }
 
-/**
- * The bridge's webhook edge in miniature: verify, then parse, then 202, over real HTTP, as
- * src/http does it. Envelopes and refusals are recorded for the test.
- */
-export async function startBridgeWebhook(route: WebhookRoute, integration: Integration) {
-  const envelopes: InboundEnvelope[] = []
-  const refused: string[] = []
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const headers: Record<string, string | undefined> = {}
-      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v
-      const raw = {
-        method: 'POST',
-        headers,
-        query: {},
-        rawBody: Buffer.concat(chunks),
-        url: req.url ?? '',
-      }
-      route
-        .verify(raw, integration)
-        .then(() => route.parse(raw, integration))
-        .then((parsed) => {
-          envelopes.push(...parsed)
-          res.writeHead(202).end()
-        })
-        .catch((error: Error) => {
-          refused.push(error.name)
-          res.writeHead(error.name === 'AuthenticationError' ? 401 : 400).end()
-        })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/genesys-open-messaging/int-genesys-1/outbound`,
-    envelopes,
-    refused,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+/** The bridge's outbound webhook endpoint, at the path Genesys is configured with. */
+export async function startBridgeWebhook(
+  route: WebhookRoute,
+  integration: Integration,
+): Promise<WebhookEndpoint> {
+  const endpoint = await startWebhookEndpoint(route, integration)
+  const path = `/webhooks/genesys-open-messaging/${integration.id}/outbound`
+  return { ...endpoint, url: `${endpoint.url}${path}` }
 }
-
-export type BridgeWebhook = Awaited<ReturnType<typeof startBridgeWebhook>>
 
 export async function startGenesys(webhookUrl: string): Promise<GenesysEmulator> {
   return startGenesysEmulator({

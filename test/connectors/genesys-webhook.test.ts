@@ -9,7 +9,6 @@ import type { BackendClient } from '../../src/core/ports/connector.ts'
 import { systemClock } from '../../src/infra/clock/system-clock.ts'
 import { silentLog } from './botframework-support.ts'
 import {
-  type BridgeWebhook,
   CLIENT_SECRET,
   countingSecrets,
   customerMessage,
@@ -20,9 +19,10 @@ import {
   teamsCustomer,
   WEBHOOK_TOKEN,
 } from './genesys-support.ts'
+import type { WebhookEndpoint } from './webhook-endpoint.ts'
 
 let genesys: GenesysEmulator
-let bridge: BridgeWebhook
+let bridge: WebhookEndpoint
 let client: BackendClient
 let to: RemoteAddress
 let integration: Integration

@@ -6,29 +6,32 @@ import type { InboundEnvelope } from '../../src/core/events.ts'
 import type { Integration } from '../../src/core/model/integration.ts'
 import type { WebhookRoute } from '../../src/core/ports/connector.ts'
 
-export interface BotEndpoint {
+export interface WebhookEndpoint {
+  /** The server's base URL; it answers on any path. */
   readonly url: string
   readonly envelopes: InboundEnvelope[]
-  readonly refusals: string[]
+  /** The names of the errors requests were refused with (AuthenticationError, …). */
+  readonly refused: string[]
   close(): Promise<void>
 }
 
 /**
- * A bare HTTP server that runs a WebhookRoute the way the edge does (verify, then parse) and
- * answers 202, or 401/400 by error class: enough for the Bot Framework emulator to call.
+ * The bridge's webhook edge in miniature, over real HTTP: runs a WebhookRoute as src/http does
+ * (verify, then parse) and answers 202, or 401/400 by error class (500 for any other error).
+ * Enough for an emulator to call.
  */
-export async function startBotEndpoint(
+export async function startWebhookEndpoint(
   route: WebhookRoute,
   integration: Integration,
-): Promise<BotEndpoint> {
+): Promise<WebhookEndpoint> {
   const envelopes: InboundEnvelope[] = []
-  const refusals: string[] = []
+  const refused: string[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
-      const headers: Record<string, string> = {}
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v
+      const headers: Record<string, string | undefined> = {}
+      for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v[0] : v
       const raw = {
         method: req.method ?? 'POST',
         headers,
@@ -44,7 +47,7 @@ export async function startBotEndpoint(
           res.writeHead(202).end()
         })
         .catch((error: unknown) => {
-          refusals.push(error instanceof Error ? error.message : String(error))
+          refused.push(error instanceof Error ? error.name : String(error))
           const status = isBridgeError(error) && error.code === 'AUTH_FAILED' ? 401 : 400
           res.writeHead(isBridgeError(error) ? status : 500).end()
         })
@@ -54,7 +57,11 @@ export async function startBotEndpoint(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     envelopes,
-    refusals,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    refused,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
