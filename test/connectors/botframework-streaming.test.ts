@@ -88,6 +88,10 @@ async function drive<T>(promise: Promise<T>, stepMs = 100): Promise<T> {
   return promise
 }
 
+/** A reply of `deltas` to `address` under a new idempotency key, driven until it settles. */
+const streamReply = (address: RemoteAddress, deltas: AsyncIterable<string>) =>
+  drive(sender().reply({ to: address, deltas, idempotencyKey: key(), log: silentLog }))
+
 /** The user writes; the bridge webhook verifies the activity and gives the reply address. */
 async function userWrites(input: Parameters<BotFrameworkEmulator['control']['userSends']>[0]) {
   endpoint.envelopes.length = 0
@@ -119,14 +123,7 @@ describe('streaming replies in a 1:1 chat', () => {
     const address = await userWrites({ user: USER, text: 'tell me a story' })
     const before = bf.control.sent(address.key).length
     const refusedBefore = bf.control.refusals(address.key).length
-    const result = await drive(
-      sender().reply({
-        to: address,
-        deltas: words(STORY.split(' '), 150),
-        idempotencyKey: key(),
-        log: silentLog,
-      }),
-    )
+    const result = await streamReply(address, words(STORY.split(' '), 150))
     const log = streamLog(address, before)
     expect(result).toMatchObject({
       outcome: 'complete',
@@ -191,13 +188,9 @@ describe('streaming replies in a 1:1 chat', () => {
     const address = await userWrites({ user: USER, text: 'and now?' })
     const before = bf.control.sent(address.key).length
     const fault = { route: 'botframework.sendActivity', status: 429, retryAfterSeconds: 4 }
-    const result = await drive(
-      sender().reply({
-        to: address,
-        deltas: words(STORY.split(' '), 300, (i) => i === 4 && bf.control.faults.add(fault)),
-        idempotencyKey: key(),
-        log: silentLog,
-      }),
+    const result = await streamReply(
+      address,
+      words(STORY.split(' '), 300, (i) => i === 4 && bf.control.faults.add(fault)),
     )
     expect(result.outcome).toBe('complete')
     const log = streamLog(address, before)
@@ -318,15 +311,11 @@ describe('finishing in time and only once', () => {
     const address = await userWrites({ user: USER, text: 'are you sure?' })
     const before = bf.control.sent(address.key).length
     const list = ['Quite', 'sure']
-    const result = await drive(
-      sender().reply({
-        to: address,
-        deltas: words(list, 200, (i) => {
-          if (i === list.length - 1)
-            bf.control.faults.add({ route: 'botframework.sendActivity', drop: true })
-        }),
-        idempotencyKey: key(),
-        log: silentLog,
+    const result = await streamReply(
+      address,
+      words(list, 200, (i) => {
+        if (i === list.length - 1)
+          bf.control.faults.add({ route: 'botframework.sendActivity', drop: true })
       }),
     )
     expect(result.outcome).toBe('complete')
@@ -337,14 +326,10 @@ describe('finishing in time and only once', () => {
   it('stops when the user presses Stop, and sends no final', async () => {
     const address = await userWrites({ user: USER, text: 'long answer please' })
     const before = bf.control.sent(address.key).length
-    const result = await drive(
-      sender().reply({
-        to: address,
-        deltas: words(STORY.split(' '), 400, (i) => {
-          if (i === 6) bf.control.userStopsStream({ conversationId: address.key })
-        }),
-        idempotencyKey: key(),
-        log: silentLog,
+    const result = await streamReply(
+      address,
+      words(STORY.split(' '), 400, (i) => {
+        if (i === 6) bf.control.userStopsStream({ conversationId: address.key })
       }),
     )
     expect(result.outcome).toBe('cancelled')
@@ -377,14 +362,7 @@ describe('group chats and channels', () => {
       conversationType: 'groupChat',
     })
     const before = bf.control.sent(address.key).length
-    const result = await drive(
-      sender().reply({
-        to: address,
-        deltas: words(STORY.split(' '), 150),
-        idempotencyKey: key(),
-        log: silentLog,
-      }),
-    )
+    const result = await streamReply(address, words(STORY.split(' '), 150))
     const log = streamLog(address, before)
     expect(result).toMatchObject({ outcome: 'complete', mode: 'message', text: STORY, updates: 0 })
     expect(log.map((s) => [s.activity['type'], s.activity['text']])).toEqual([
