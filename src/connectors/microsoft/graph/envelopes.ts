@@ -97,5 +97,12 @@ function decrypted(resource: unknown, ref: ChatMessageRef): ChatMessage | undefi
 
 function isoOr(value: string | null | undefined, fallback: Date): string {
   const ms = value ? Date.parse(value) : Number.NaN
-  return Number.isNaN(ms) ? fallback.toISOString() : new Date(ms).toISOString()
+  return isoString(Number.isNaN(ms) ? fallback.getTime() : ms)
+}
+
+/** The last time formatted: webhooks received in the same millisecond share it. */
+let lastFormatted = { ms: Number.NaN, iso: '' }
+function isoString(ms: number): string {
+  if (ms !== lastFormatted.ms) lastFormatted = { ms, iso: new Date(ms).toISOString() }
+  return lastFormatted.iso
 }

@@ -20,11 +20,14 @@ export function parseChatMessageResource(resource: string): ChatMessageRef | und
   const match = keyForm.exec(resource) ?? pathForm.exec(resource)
   if (!match?.[1] || !match[2]) return undefined
   try {
-    return { chatId: decodeURIComponent(match[1]), messageId: decodeURIComponent(match[2]) }
+    return { chatId: decoded(match[1]), messageId: decoded(match[2]) }
   } catch {
     return undefined
   }
 }
+
+/** Percent-decoding, skipped for the usual id that has nothing to decode (one per webhook). */
+const decoded = (part: string) => (part.includes('%') ? decodeURIComponent(part) : part)
 
 /** The resource path (relative to the Graph base URL) of one chat message. */
 export const chatMessagePath = (ref: ChatMessageRef) =>
