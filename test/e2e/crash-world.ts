@@ -5,7 +5,6 @@ import { join } from 'node:path'
 
 import { Agent, fetch } from 'undici'
 
-import { resolvePort } from '../../src/app/bridge.ts'
 import {
   type DemoEmulatorOptions,
   EMULATOR_CA_FILE,
@@ -21,6 +20,7 @@ import {
   parseMasterKey,
 } from '../../src/infra/secrets/index.ts'
 import { openStore } from '../../src/infra/store/index.ts'
+import { freePort } from '../support/private-services.ts'
 import { BridgeProcess } from './bridge-process.ts'
 
 export interface Customer {
@@ -39,7 +39,7 @@ export async function startCrashWorld(options: {
   customers: number
   emulators?: DemoEmulatorOptions
 }) {
-  const port = await resolvePort('127.0.0.1', 0)
+  const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const dataDir = mkdtempSync(join(tmpdir(), 'cxb-e2e-'))
   const masterKey = randomBytes(32).toString('base64')

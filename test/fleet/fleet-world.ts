@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-import { resolvePort } from '../../src/app/bridge.ts'
 import { EMULATOR_CA_FILE, startDemoEmulators } from '../../src/app/sandbox.ts'
 import { DEMO } from '../../src/app/sandbox-seed.ts'
 import { BridgeProcess } from '../e2e/bridge-process.ts'
@@ -12,6 +11,7 @@ import {
   createTestPostgresDatabase,
   type TestPostgresDatabase,
 } from '../support/postgres-database.ts'
+import { freePort } from '../support/private-services.ts'
 
 /**
  * A small fleet on a fresh PostgreSQL database (store and pg-boss queue): one `cx-bridge serve`
@@ -20,7 +20,7 @@ import {
  */
 export async function startFleetWorld(options: { env?: Record<string, string> } = {}) {
   const database: TestPostgresDatabase = await createTestPostgresDatabase()
-  const webPort = await resolvePort('127.0.0.1', 0)
+  const webPort = await freePort()
   const url = `http://127.0.0.1:${webPort}`
   const emulators = await startDemoEmulators(url)
   const masterKey = randomBytes(32).toString('base64')
@@ -57,7 +57,7 @@ export async function startFleetWorld(options: { env?: Record<string, string> } 
     demo: { ...DEMO, chatId: emulators.chatId },
     /** A `cx-bridge work` process (not started) answering /readyz on a port of its own. */
     async worker(): Promise<BridgeProcess> {
-      const port = await resolvePort('127.0.0.1', 0)
+      const port = await freePort()
       const worker = new BridgeProcess(`http://127.0.0.1:${port}`, env(port), 'work')
       processes.push(worker)
       return worker

@@ -11,14 +11,28 @@ import { join } from 'node:path'
  * as root the cluster runs as the `postgres` user, as initdb requires.
  */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  // A port nothing listens on now, for a process that binds it later (FIXED_PORTS below).
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = FIXED_PORTS.low + Math.floor(Math.random() * (FIXED_PORTS.high - FIXED_PORTS.low))
+    if (await bindable(port)) return port
+  }
+  throw new Error(`no free port in ${FIXED_PORTS.low}-${FIXED_PORTS.high}`)
+}
+
+/**
+ * Ports for processes that bind later (a child bridge, PostgreSQL, Redis) come from below
+ * Linux's ephemeral range (32768-60999, /proc/sys/net/ipv4/ip_local_port_range). A port the OS
+ * handed out for `listen(0)` and that was closed again could be handed to a parallel test file's
+ * own `listen(0)` or outgoing connection before the child bound it (EADDRINUSE in CI); the OS
+ * never hands out these.
+ */
+const FIXED_PORTS = { low: 20_000, high: 32_000 } as const
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
   })
 }
 
