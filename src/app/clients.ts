@@ -1,5 +1,6 @@
 import type { ConnectorDeps } from '../connectors/shared/deps.ts'
 import { ConfigError, NotFoundError } from '../core/errors.ts'
+import { ExpiringMap } from '../core/expiring-map.ts'
 import type { IntegrationId } from '../core/model/ids.ts'
 import type { Integration } from '../core/model/integration.ts'
 import type { BackendClient, ChannelClient, ConnectorDefinition } from '../core/ports/connector.ts'
@@ -26,7 +27,8 @@ export function createClientRegistry(
 } {
   const byKind = new Map(connectors.map((c) => [c.kind, c]))
   const opened = new Map<string, Promise<Opened>>()
-  const integrationCache = new Map<string, { at: number; value: Integration | undefined }>()
+  // Webhook lookups: a few seconds of caching keeps the ingest path off the database.
+  const integrationCache = new ExpiringMap<string, Integration | undefined>(deps.clock, 5_000)
 
   const open = (id: IntegrationId): Promise<Opened> => {
     let entry = opened.get(id)
@@ -74,13 +76,11 @@ export function createClientRegistry(
       opened.delete(id)
       integrationCache.delete(id)
     },
-    /** Webhook lookups: a few seconds of caching keeps the ingest path off the database. */
     async cachedIntegration(id) {
-      const hit = integrationCache.get(id)
-      const now = deps.clock.nowMs()
-      if (hit && now - hit.at < 5_000) return hit.value
+      const hit = integrationCache.find(id)
+      if (hit) return hit.value
       const value = await integrations.get(id)
-      integrationCache.set(id, { at: now, value })
+      integrationCache.set(id, value)
       return value
     },
   }

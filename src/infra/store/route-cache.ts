@@ -1,3 +1,4 @@
+import { ExpiringMap } from '../../core/expiring-map.ts'
 import type { IntegrationId } from '../../core/model/ids.ts'
 import type { Route } from '../../core/model/integration.ts'
 import type { Clock } from '../../core/ports/clock.ts'
@@ -17,17 +18,15 @@ export function cachingRoutes(
   clock: Clock,
   ttlMs = ROUTE_CACHE_TTL_MS,
 ): RouteRepository {
-  const cache = new Map<string, { readonly at: number; readonly routes: Route[] }>()
+  const cache = new ExpiringMap<string, Route[]>(clock, ttlMs)
   // Bumped by every write: a lookup that was reading while a write went by is not kept.
   let generation = 0
   const cached = async (key: string, load: () => Promise<Route[]>): Promise<Route[]> => {
-    const now = clock.nowMs()
-    const hit = cache.get(key)
-    if (hit && now - hit.at < ttlMs) return hit.routes
+    const hit = cache.find(key)
+    if (hit) return hit.value
     const before = generation
     const found = await load()
-    if (found.length > 0 && generation === before) cache.set(key, { at: now, routes: found })
-    else cache.delete(key)
+    if (found.length > 0 && generation === before) cache.set(key, found)
     return found
   }
   const writing = async <T>(write: Promise<T>): Promise<T> => {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 
+import { ExpiringMap } from '../../../core/expiring-map.ts'
 import type { Participant } from '../../../core/model/participant.ts'
 import type { Clock } from '../../../core/ports/clock.ts'
 import type { KeyValueStore } from '../../../core/ports/key-value.ts'
@@ -39,21 +40,14 @@ export function createUserResolver(
   tokens: { app: TokenProvider },
 ) {
   const auth = httpAuth(tokens.app)
-  const memo = new Map<string, { readonly at: number; readonly entry: DirectoryEntry }>()
-  const remember = (key: string, entry: DirectoryEntry) => {
-    if (memo.size >= MEMO_LIMIT) memo.clear()
-    memo.set(key, { at: deps.clock.nowMs(), entry })
-  }
+  const memo = new ExpiringMap<string, DirectoryEntry>(deps.clock, MEMO_TTL_MS, MEMO_LIMIT)
   return async (participant: Participant, signal?: AbortSignal): Promise<Participant> => {
     const id = participant.aadObjectId
     if (!id || !GUID.test(id) || participant.upn) return participant
     if (participant.tenantId && participant.tenantId !== settings.tenantId) return participant
     const cacheKey = `graph-user:${settings.tenantId}:${id}`
-    const recent = memo.get(cacheKey)
-    let found =
-      recent && deps.clock.nowMs() - recent.at < MEMO_TTL_MS
-        ? recent.entry
-        : (await deps.cache.get<DirectoryEntry>(cacheKey))?.value
+    const recent = memo.find(cacheKey)?.value
+    let found = recent ?? (await deps.cache.get<DirectoryEntry>(cacheKey))?.value
     if (!found) {
       try {
         const res = await deps.http.request({
@@ -77,7 +71,7 @@ export function createUserResolver(
       }
       await deps.cache.set(cacheKey, found, { ttlMs: CACHE_TTL_MS })
     }
-    if (found !== recent?.entry) remember(cacheKey, found)
+    if (found !== recent) memo.set(cacheKey, found)
     return {
       ...participant,
       ...(found.upn ? { upn: found.upn } : {}),
