@@ -1,3 +1,5 @@
+import { cpus } from 'node:os'
+
 import type { FirstTokenResult } from '../scenarios/ai-bot-first-token.ts'
 import type { FleetResult } from '../scenarios/fleet.ts'
 import type { GoodputResult } from '../scenarios/goodput.ts'
@@ -58,7 +60,8 @@ export function formatReport(r: BenchResults): string {
         `2. Teams → Genesys ${name}: ${int(t.offeredRate)}/s offered for ${t.durationS} s (${int(a.sent)} messages, ${t.customers} chats)`,
         `  added latency ${latencyLine(a.latencyMs)}   (target p99 < 25 ms)`,
         `  arrived once ${int(a.arrivedOnce)}/${int(a.sent)}, missing ${a.missing}, duplicates ${a.duplicates}, senders out of order ${a.sendersOutOfOrder} (Graph itself delivered ${t.sendersReorderedByGraph} senders' notifications out of order)`,
-        `  end to end ${fixed(t.endToEndRate, 1)} msg/s, bridge CPU ${fixed(t.bridgeCpuCores, 2)} cores`,
+        `  end to end ${fixed(t.endToEndRate, 1)} msg/s, bridge CPU ${fixed(t.bridgeCpuCores, 2)} cores, harness (emulators) CPU ${fixed(t.harnessCpuCores, 2)} cores`,
+        cpuBudgetLine(t, r.machine?.cores ?? cpus().length),
       )
     }
   }
@@ -113,4 +116,19 @@ export function formatReport(r: BenchResults): string {
     )
   }
   return lines.join('\n')
+}
+
+/**
+ * CPU per message of both processes, and what the offered rate would need at that cost: on a
+ * two-core machine the emulators and the bridge share the cores, so a rate whose CPU exceeds
+ * them cannot be sustained whatever the latency budget.
+ */
+function cpuBudgetLine(
+  t: { bridgeCpuCores: number; harnessCpuCores: number; endToEndRate: number; offeredRate: number },
+  cores: number,
+): string {
+  const bridgeMs = (1000 * t.bridgeCpuCores) / t.endToEndRate
+  const harnessMs = (1000 * t.harnessCpuCores) / t.endToEndRate
+  const needed = ((bridgeMs + harnessMs) * t.offeredRate) / 1000
+  return `  CPU per message: bridge ${fixed(bridgeMs, 2)} ms, harness ${fixed(harnessMs, 2)} ms; at ${int(t.offeredRate)}/s that is ${fixed(needed, 2)} cores of the machine's ${cores}`
 }

@@ -21,6 +21,8 @@ export interface TeamsToGenesysResult {
   readonly endToEndRate: number
   /** CPU the bridge process used from the first message to the last arrival, in cores. */
   readonly bridgeCpuCores: number
+  /** CPU this process (emulators, senders, arrival checks) used over the same span, in cores. */
+  readonly harnessCpuCores: number
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runTeamsToGenesys(
   const sent: SentMessage[] = []
   const deliveriesBefore = emulators.graph.control.deliveries().length
   const cpuBefore = bridge.cpuSeconds()
+  const harnessBefore = process.cpuUsage()
   const started = Date.now()
   const pace = await atFixedRate(options.rate, count, (i) => {
     sent.push(world.customerSays(customers[i % customers.length]!, `${options.tag} ${i}`))
@@ -60,5 +63,11 @@ export async function runTeamsToGenesys(
     ),
     endToEndRate: (arrivals.sent - arrivals.missing) / spanS,
     bridgeCpuCores: (bridge.cpuSeconds() - cpuBefore) / ((Date.now() - started) / 1000),
+    harnessCpuCores: harnessCpuSeconds(harnessBefore) / ((Date.now() - started) / 1000),
   }
+}
+
+function harnessCpuSeconds(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1e6
 }
