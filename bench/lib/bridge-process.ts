@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -41,8 +42,9 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
     ),
   )
   exited.catch(() => {})
-  await Promise.race([waitReady(url), exited])
   const pid = child.pid!
+  pinToCpus(pid)
+  await Promise.race([waitReady(url), exited])
   return {
     url,
     pid,
@@ -62,6 +64,19 @@ function bridgeEnv(): Record<string, string> {
   const env = JSON.parse(process.env.BENCH_BRIDGE_ENV ?? '{}') as Record<string, string>
   const nodeOptions = process.env.BENCH_BRIDGE_NODE_OPTIONS
   return nodeOptions ? { ...env, NODE_OPTIONS: nodeOptions } : env
+}
+
+/**
+ * BENCH_BRIDGE_CPUS (a `taskset` CPU list, e.g. `2-3`) gives the bridge cores of its own, on a
+ * machine with more than two: run the harness with `taskset -c 0-1 npm run bench`, and neither
+ * competes with the other. Threads the process starts later inherit the affinity.
+ */
+function pinToCpus(pid: number): void {
+  const cpus = process.env.BENCH_BRIDGE_CPUS
+  if (!cpus) return
+  execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', cpus, String(pid)], {
+    stdio: 'ignore',
+  })
 }
 
 async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
